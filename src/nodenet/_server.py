@@ -1,0 +1,506 @@
+"""
+``net.Server``: Node's listening server over Twisted ports.
+
+``listen()`` accepts every form Node accepts and binds through the reactor
+(``listenTCP``, ``listenUNIX``, ``adoptStreamPort``); ``'listening'`` is
+always emitted asynchronously and listen failures are ``'error'`` events with
+Node's fields.  The connection count is Node's: a socket stops counting the
+moment it is destroyed, and a closed server emits ``'close'`` once the count
+reaches zero (and Twisted has let go of the port).
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+import socket as _stdsocket
+from typing import Any, Callable
+
+from twisted.internet import defer
+from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.error import CannotListenError
+
+from . import _loop
+from ._args import (
+    isPipeName,
+    mergeOptions,
+    normalizeArgs,
+    toNumber,
+    validateFunction,
+    validatePort,
+)
+from ._isip import isIP
+from ._protocol import NodeProtocol, ServerFactory
+from ._socket import Socket, _defaultLookup
+from ._tick import getReactor, schedulerFor
+from .errors import (
+    NodeSystemError,
+    codeForErrno,
+    invalidArgType,
+    invalidArgValue,
+    listenError,
+    makeError,
+)
+from .events import EventEmitter
+
+__all__ = ["Server"]
+
+_DEFAULT_BACKLOG = 511
+_Callback = Callable[..., object]
+
+
+def _listenErrno(exc: BaseException) -> int | None:
+    if isinstance(exc, CannotListenError):
+        inner = exc.socketError
+        if isinstance(inner, OSError):
+            return inner.errno
+        return _errno.EADDRINUSE
+    if isinstance(exc, OSError):
+        return exc.errno
+    return None
+
+
+class Server(EventEmitter):
+    """
+    Node's ``net.Server``: ``Server([options][, connectionListener], *, reactor=None)``.
+
+    Options: ``allowHalfOpen``, ``pauseOnConnect``, ``noDelay``,
+    ``keepAlive``, ``keepAliveInitialDelay``, ``highWaterMark``.  Events:
+    ``listening``, ``connection`` (with the new socket), ``drop``,
+    ``error``, ``close``.
+    """
+
+    def __init__(
+        self,
+        options: Any = None,
+        connectionListener: _Callback | None = None,
+        *,
+        reactor: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__()
+        if callable(options) and connectionListener is None:
+            options, connectionListener = None, options
+        if options is not None and not isinstance(options, dict):
+            raise invalidArgType("options", "object", options)
+        opts = mergeOptions(options, kwargs)
+        self._reactor = getReactor(reactor)
+        self._sched = schedulerFor(self._reactor)
+        self.allowHalfOpen: bool = bool(opts.get("allowHalfOpen", False))
+        self.pauseOnConnect: bool = bool(opts.get("pauseOnConnect", False))
+        self.noDelay: bool = bool(opts.get("noDelay", False))
+        self.keepAlive: bool = bool(opts.get("keepAlive", False))
+        self.keepAliveInitialDelay: float = float(opts.get("keepAliveInitialDelay") or 0)
+        self.highWaterMark: int = int(opts.get("highWaterMark") or 16384)
+        #: Node's ``maxConnections``: ``None`` (or 0) means no limit.
+        self.maxConnections: int | None = None
+        self._port: Any = None
+        self._listenPending = False
+        self._pipeName: str | None = None
+        self._connections = 0
+        self._sockets: set[Socket] = set()
+        self._stopping: defer.Deferred[Any] | None = None
+        self._closesOwed = 0
+        self._refed = True
+        self._listenAttempt = 0
+        if connectionListener is not None:
+            self.on("connection", connectionListener)
+
+    # ------------------------------------------------------------------
+    # state
+
+    @property
+    def listening(self) -> bool:
+        """Whether the server is accepting connections."""
+        return self._port is not None
+
+    @property
+    def connections(self) -> int:
+        """The live connection count (Node 0.x's ``server.connections``)."""
+        return self._connections
+
+    def address(self) -> dict[str, Any] | str | None:
+        """``{'address', 'family', 'port'}``, the unix path, or ``None``."""
+        port = self._port
+        if port is not None and self._pipeName is None:
+            host = port.getHost()
+            if isinstance(host, IPv6Address):
+                return {"address": host.host, "family": "IPv6", "port": host.port}
+            if isinstance(host, IPv4Address):
+                return {"address": host.host, "family": "IPv4", "port": host.port}
+        return self._pipeName
+
+    def getConnections(self, cb: Any = None) -> Server:
+        """``cb(None, count)`` on the next tick."""
+        validateFunction(cb, "callback")
+        self._sched.nextTick(self._safeCall, cb, None, self._connections)
+        return self
+
+    def _safeCall(self, fn: _Callback, *args: Any) -> None:
+        try:
+            fn(*args)
+        except BaseException as e:
+            _loop.uncaught(e)
+
+    def _safeEmit(self, event: str, *args: Any) -> None:
+        try:
+            self.emit(event, *args)
+        except BaseException as e:
+            _loop.uncaught(e)
+
+    # ------------------------------------------------------------------
+    # listen
+
+    def listen(self, *args: Any, **kwargs: Any) -> Server:
+        """
+        Start listening, in any of Node's forms.
+
+        ``listen([port[, host[, backlog]]][, cb])``, ``listen(path[, cb])``,
+        ``listen(options[, cb])`` (``port``, ``host``, ``path``, ``backlog``,
+        ``fd``, ``ipv6Only``, ``readableAll``, ``writableAll``),
+        ``listen(handle[, cb])`` (a listening ``socket.socket``, another
+        server, or ``{'fd': n}``), or keyword options.  ``cb`` becomes a
+        ``'listening'`` listener.  Returns the server.
+        """
+        if args and not isinstance(args[0], (dict, str, int, float, type(None))) and not callable(args[0]):
+            handle: Any = args[0]
+            rest = args[1:]
+            options, cb = normalizeArgs(({"handle": handle},) + rest)
+        else:
+            options, cb = normalizeArgs(args)
+            handle = None
+        if kwargs:
+            options.update(kwargs)
+        if self._port is not None or self._listenPending:
+            raise makeError("ERR_SERVER_ALREADY_LISTEN")
+        if cb is not None:
+            self.once("listening", cb)
+        backlogArg = (toNumber(args[1]) if len(args) > 1 else None) or (
+            toNumber(args[2]) if len(args) > 2 else None
+        )
+        handle = options.get("_handle") or options.get("handle") or handle
+        if handle is not None:
+            self._listenOnHandle(handle, options.get("backlog") or backlogArg)
+            return self
+        fd = options.get("fd")
+        if isinstance(fd, int) and not isinstance(fd, bool) and fd >= 0:
+            self._listenOnFd(fd, options.get("backlog") or backlogArg)
+            return self
+        if (
+            not args
+            or callable(args[0])
+            or ("port" in options and options["port"] is None)
+        ):
+            options["port"] = 0
+        port = options.get("port")
+        if isinstance(port, (int, float, str)) and not isinstance(port, bool):
+            number = validatePort(port, "options.port")
+            backlog = int(options.get("backlog") or backlogArg or _DEFAULT_BACKLOG)
+            host = options.get("host")
+            if host:
+                self._lookupAndListen(number, host, backlog, bool(options.get("ipv6Only")))
+            else:
+                self._bindTCP(None, number, backlog, bool(options.get("ipv6Only")))
+            return self
+        path = options.get("path")
+        if path and isPipeName(path):
+            backlog = int(options.get("backlog") or backlogArg or _DEFAULT_BACKLOG)
+            readableAll = bool(options.get("readableAll"))
+            writableAll = bool(options.get("writableAll"))
+            if path.startswith("\0") and (readableAll or writableAll):
+                raise invalidArgValue(
+                    "options",
+                    {k: v for k, v in options.items() if k in ("path", "readableAll", "writableAll")},
+                    "can not set readableAll or writableAllt to true when path is abstract unix socket",
+                )
+            self._bindUNIX(path, backlog, readableAll, writableAll)
+            return self
+        shown = {k: v for k, v in options.items() if v is not None}
+        if "port" not in options and "path" not in options:
+            raise invalidArgValue("options", shown, 'must have the property "port" or "path"')
+        raise invalidArgValue("options", shown)
+
+    def listenFD(self, fd: int, type: str | None = None) -> Server:
+        """Node 0.x's ``listenFD(fd)``: listen on an inherited descriptor."""
+        return self.listen({"fd": fd})
+
+    def _factory(self) -> ServerFactory:
+        return ServerFactory(self)
+
+    def _started(self, port: Any) -> None:
+        self._port = port
+        self._listenPending = False
+        self._updateActive()
+        self._sched.nextTick(self._emitListening, port)
+
+    def _emitListening(self, port: Any) -> None:
+        if self._port is port:
+            self._safeEmit("listening")
+
+    def _failed(self, err: NodeSystemError) -> None:
+        self._listenPending = False
+        self._updateActive()
+        self._sched.nextTick(self._safeEmit, "error", err)
+
+    def _bindTCP(self, address: str | None, port: int, backlog: int, ipv6Only: bool) -> None:
+        reactor = self._reactor
+        factory = self._factory()
+        shown = address or "::"
+        try:
+            if ipv6Only and (address is None or isIP(address) == 6):
+                listening = self._listenV6Only(address or "::", port, backlog, factory)
+            elif address is None:
+                try:
+                    listening = reactor.listenTCP(port, factory, backlog, interface="::")
+                except CannotListenError as e:
+                    if _listenErrno(e) not in (_errno.EAFNOSUPPORT, _errno.EADDRNOTAVAIL):
+                        raise
+                    shown = "0.0.0.0"
+                    listening = reactor.listenTCP(port, factory, backlog, interface="0.0.0.0")
+            else:
+                listening = reactor.listenTCP(port, factory, backlog, interface=address)
+        except (CannotListenError, OSError) as e:
+            code = codeForErrno(_listenErrno(e))
+            self._failed(listenError(code, shown, port))
+            return
+        self._started(listening)
+
+    def _listenV6Only(self, address: str, port: int, backlog: int, factory: ServerFactory) -> Any:
+        sock = _stdsocket.socket(_stdsocket.AF_INET6, _stdsocket.SOCK_STREAM)
+        try:
+            sock.setsockopt(_stdsocket.IPPROTO_IPV6, _stdsocket.IPV6_V6ONLY, 1)
+            sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
+            sock.bind((address, port))
+            sock.listen(backlog)
+            sock.setblocking(False)
+            return self._reactor.adoptStreamPort(sock.fileno(), _stdsocket.AF_INET6, factory)
+        finally:
+            sock.close()
+
+    def _lookupAndListen(self, port: int, host: str, backlog: int, ipv6Only: bool) -> None:
+        self._listenPending = True
+        self._updateActive()
+        attempt = self._listenAttempt = self._listenAttempt + 1
+
+        def onLookup(err: BaseException | None, address: Any = None, family: Any = None) -> None:
+            if attempt != self._listenAttempt or not self._listenPending:
+                return
+            if err is not None:
+                self._listenPending = False
+                self._updateActive()
+                self._safeEmit("error", err)
+                return
+            self._bindTCP(address, port, backlog, ipv6Only)
+
+        if isIP(host):
+            self._sched.nextTick(onLookup, None, host, isIP(host))
+        else:
+            _defaultLookup(self._reactor)(host, {"family": 0}, onLookup)
+
+    def _bindUNIX(self, path: str, backlog: int, readableAll: bool, writableAll: bool) -> None:
+        self._pipeName = path
+        try:
+            listening = self._reactor.listenUNIX(path, self._factory(), backlog, mode=0o666, wantPID=False)
+        except (CannotListenError, OSError) as e:
+            self._failed(listenError(codeForErrno(_listenErrno(e)), path, -1))
+            return
+        if (readableAll or writableAll) and not path.startswith("\0"):
+            mode = os.stat(path).st_mode & 0o777
+            if readableAll:
+                mode |= 0o444
+            if writableAll:
+                mode |= 0o222
+            os.chmod(path, mode)
+        self._started(listening)
+
+    def _adoptDescriptor(self, fd: int, backlog: Any) -> None:
+        """Listen on a copy of ``fd`` (bound; made listening if it is not yet)."""
+        try:
+            sock = _stdsocket.socket(fileno=os.dup(fd))
+        except OSError as e:
+            self._failed(listenError(codeForErrno(e.errno), None, None))
+            return
+        try:
+            if sock.type != _stdsocket.SOCK_STREAM:
+                raise OSError(_errno.EINVAL, "not a stream socket")
+            family = sock.family
+            if sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ACCEPTCONN) == 0:
+                sock.listen(int(backlog or _DEFAULT_BACKLOG))
+            sock.setblocking(False)
+            if family == _stdsocket.AF_UNIX:
+                name = sock.getsockname()
+                self._pipeName = name if isinstance(name, str) else name.decode("latin1")
+            listening = self._reactor.adoptStreamPort(sock.fileno(), family, self._factory())
+        except OSError as e:
+            code = codeForErrno(e.errno)
+            if e.errno == _errno.ENOTSOCK:
+                code = "EINVAL"
+            self._failed(listenError(code, None, None))
+            return
+        finally:
+            sock.close()
+        self._started(listening)
+
+    def _listenOnFd(self, fd: int, backlog: Any) -> None:
+        try:
+            os.fstat(fd)
+        except OSError as e:
+            self._failed(listenError(codeForErrno(e.errno), None, None))
+            return
+        try:
+            probe = _stdsocket.socket(fileno=os.dup(fd))
+        except OSError:
+            self._failed(listenError("EINVAL", None, None))
+            return
+        probe.close()
+        self._adoptDescriptor(fd, backlog)
+
+    def _listenOnHandle(self, handle: Any, backlog: Any) -> None:
+        if isinstance(handle, Server):
+            port = handle._port
+            if port is None:
+                self._failed(listenError("EINVAL", None, None))
+                return
+            self._adoptDescriptor(port.fileno(), backlog)
+            return
+        if isinstance(handle, dict) and "fd" in handle:
+            self._listenOnFd(int(handle["fd"]), backlog)
+            return
+        fileno = getattr(handle, "fileno", None)
+        if fileno is None:
+            raise invalidArgValue("options", {"handle": handle})
+        self._listenOnFd(int(fileno()), backlog)
+
+    # ------------------------------------------------------------------
+    # connections
+
+    def _onAccepted(self, handle: NodeProtocol) -> None:
+        """A new connection (from the protocol's ``connectionMade``)."""
+        transport: Any = handle.transport
+        if self._port is None:
+            transport.loseConnection()
+            return
+        maxConnections = self.maxConnections
+        if maxConnections and self._connections >= maxConnections:
+            self._drop(handle)
+            return
+        socket = Socket(
+            reactor=self._reactor,
+            allowHalfOpen=self.allowHalfOpen,
+            highWaterMark=self.highWaterMark,
+        )
+        if self.noDelay:
+            socket._noDelay = True
+        if self.keepAlive:
+            socket._keepAlive = (True, self.keepAliveInitialDelay)
+        socket._accepted(handle, self, self.pauseOnConnect)
+        self._connections += 1
+        self._sockets.add(socket)
+        try:
+            self.emit("connection", socket)
+        except BaseException as e:
+            socket._listenerError(e)
+
+    def _drop(self, handle: NodeProtocol) -> None:
+        transport: Any = handle.transport
+        data: dict[str, Any] = {}
+        host, peer = transport.getHost(), transport.getPeer()
+        if isinstance(host, (IPv4Address, IPv6Address)):
+            data = {
+                "localAddress": host.host,
+                "localPort": host.port,
+                "localFamily": "IPv6" if isinstance(host, IPv6Address) else "IPv4",
+                "remoteAddress": peer.host,
+                "remotePort": peer.port,
+                "remoteFamily": "IPv6" if isinstance(peer, IPv6Address) else "IPv4",
+            }
+        transport.unregisterProducer()
+        transport.loseConnection()
+        self._safeEmit("drop", data)
+
+    def _onHandleGone(self, handle: NodeProtocol) -> None:
+        """A connection's transport is gone (accepted or dropped)."""
+
+    def _socketGone(self, socket: Socket) -> None:
+        """An accepted socket was destroyed: it no longer counts."""
+        if socket in self._sockets:
+            self._sockets.discard(socket)
+            self._connections -= 1
+            self._emitCloseIfDrained()
+
+    # ------------------------------------------------------------------
+    # close
+
+    def close(self, cb: Any = None) -> Server:
+        """
+        Stop accepting now; ``'close'`` once every connection is gone.
+
+        ``cb()`` at ``'close'``, or ``cb(ERR_SERVER_NOT_RUNNING)`` when the
+        server was not listening.  Returns the server.
+        """
+        if callable(cb):
+            if self._port is None and not self._listenPending:
+                self.once("close", lambda *a: cb(makeError("ERR_SERVER_NOT_RUNNING")))
+            else:
+                self.once("close", cb)
+        self._listenPending = False
+        self._listenAttempt += 1
+        port, self._port = self._port, None
+        if port is not None:
+            stopping = defer.maybeDeferred(port.stopListening)
+            self._stopping = stopping
+
+            def stopped(_: object) -> None:
+                if self._stopping is stopping:
+                    self._stopping = None
+                owed, self._closesOwed = self._closesOwed, 0
+                for _i in range(owed):
+                    self._emitCloseIfDrained()
+
+            stopping.addBoth(stopped)
+        self._updateActive()
+        self._emitCloseIfDrained()
+        return self
+
+    def _emitCloseIfDrained(self) -> None:
+        if self._port is not None or self._listenPending or self._connections:
+            return
+        if self._stopping is not None:
+            # Twisted still holds the port: emit once it has let go.
+            self._closesOwed += 1
+            return
+        self._sched.nextTick(self._safeEmit, "close")
+
+    # ------------------------------------------------------------------
+    # ref/unref
+
+    def _updateActive(self) -> None:
+        if _loop._current is not None:
+            active = self._port is not None or self._listenPending
+            _loop.setActive(self, self._refed and active)
+
+    def ref(self) -> Server:
+        """Let this server keep a ``net.run()`` program alive (the default)."""
+        self._refed = True
+        self._updateActive()
+        return self
+
+    def unref(self) -> Server:
+        """Let a ``net.run()`` program end while this server still listens."""
+        self._refed = False
+        self._updateActive()
+        return self
+
+    def __repr__(self) -> str:
+        return f"<Server listening={self.listening} address={self.address()!r}>"
+
+
+def createServer(
+    options: Any = None,
+    connectionListener: _Callback | None = None,
+    *,
+    reactor: Any = None,
+    **kwargs: Any,
+) -> Server:
+    """Node's ``net.createServer([options][, connectionListener])``."""
+    return Server(options, connectionListener, reactor=reactor, **kwargs)

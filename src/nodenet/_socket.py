@@ -1,0 +1,1508 @@
+"""
+``net.Socket``: Node's duplex socket over a Twisted connection.
+
+The state is Node's, kept as a few flags from which every public property
+is derived exactly as ``lib/net.js`` derives it (``readyState`` is never
+stored).  Rules, in the order they are applied:
+
+1. Reading.  Bytes go straight to ``'data'`` while the socket is flowing and
+   nothing is buffered; otherwise they are buffered (and Twisted is asked to
+   stop reading once the buffer reaches the high-water mark, or at once when
+   the program paused the socket).  ``'end'`` is emitted one tick after the
+   peer's FIN once the buffer is empty and the socket is not paused.
+2. Writing.  Data written while connecting or corked is queued here; after
+   that it goes straight to the transport.  ``write()`` returns ``False``
+   when this queue plus Twisted's own buffer reaches the high-water mark;
+   ``'drain'`` follows when Twisted's buffer is empty again.
+3. Half-close.  ``end()`` sends our FIN (``loseWriteConnection``) once the
+   queue is flushed; ``'finish'`` follows when it went out.  With
+   ``allowHalfOpen`` false, ``'end'`` is followed one tick later by our own
+   ``end()``.  When both directions are done the socket destroys itself.
+4. Destroying.  ``destroy([err])`` closes the transport (Twisted flushes what
+   it already holds, for a bounded time), emits ``'error'`` one tick later
+   and ``'close'`` once the transport is gone, in the close phase.
+"""
+
+from __future__ import annotations
+
+import socket as _stdsocket
+from collections import deque
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Callable
+
+from twisted.internet import defer
+from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
+from twisted.python.failure import Failure
+
+from . import _loop
+from ._args import (
+    Options,
+    isPipeName,
+    mergeOptions,
+    normalizeArgs,
+    validateConnectOptions,
+    validateFunction,
+    validateMsecs,
+    validatePort,
+)
+from ._encodings import StringDecoder, encode, normalizeEncoding
+from ._isip import isIP
+from ._protocol import ConnectAttemptFactory, NodeProtocol, queuedBytes
+from ._tick import getReactor, schedulerFor
+from .errors import (
+    UNSET,
+    AggregateError,
+    NodeError,
+    NodeSystemError,
+    connectError,
+    dnsError,
+    fromFailure,
+    invalidArgType,
+    invalidArgValue,
+    makeError,
+    systemError,
+)
+from .events import EventEmitter
+
+if TYPE_CHECKING:
+    from ._server import Server
+
+__all__ = ["Socket", "Stream", "defaultAutoSelectFamilyAttemptTimeout"]
+
+#: Node v20's default for ``autoSelectFamilyAttemptTimeout`` (milliseconds).
+defaultAutoSelectFamilyAttemptTimeout = 250
+#: Node v20's default for ``autoSelectFamily``.
+defaultAutoSelectFamily = True
+#: How long ``destroy()`` lets Twisted flush data it already holds before it
+#: aborts the connection (seconds).
+DESTROY_FLUSH_TIMEOUT = 5.0
+
+_HWM = 16384
+_CHUNK_TYPES = (bytes, bytearray, memoryview)
+_Callback = Callable[..., object]
+
+
+def _family(address: Any) -> str | None:
+    if isinstance(address, IPv6Address):
+        return "IPv6"
+    if isinstance(address, IPv4Address):
+        return "IPv4"
+    return None
+
+
+def _defaultLookup(reactor: Any) -> Callable[..., None]:
+    """``dns.lookup`` on the reactor's thread pool (or inline on a test clock)."""
+
+    def lookup(host: str, options: dict[str, Any], callback: _Callback) -> None:
+        family = options.get("family", 0)
+        af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(family, _stdsocket.AF_UNSPEC)
+        flags = _stdsocket.AI_ADDRCONFIG if options.get("hints") else 0
+
+        def resolve() -> list[tuple[str, int]]:
+            seen: list[tuple[str, int]] = []
+            for fam, _t, _p, _c, sa in _stdsocket.getaddrinfo(
+                host, None, af, _stdsocket.SOCK_STREAM, 0, flags
+            ):
+                item = (str(sa[0]), 6 if fam == _stdsocket.AF_INET6 else 4)
+                if item not in seen:
+                    seen.append(item)
+            return seen
+
+        def done(result: list[tuple[str, int]]) -> None:
+            if options.get("all"):
+                callback(None, [{"address": a, "family": f} for a, f in result])
+            else:
+                callback(None, result[0][0], result[0][1])
+
+        def failed(failure: Failure) -> None:
+            exc = failure.value
+            code = "ENOTFOUND"
+            if isinstance(exc, _stdsocket.gaierror) and exc.errno == _stdsocket.EAI_AGAIN:
+                code = "EAI_AGAIN"
+            callback(dnsError(code, host))
+
+        if hasattr(reactor, "getThreadPool"):
+            from twisted.internet.threads import deferToThreadPool
+
+            d = deferToThreadPool(reactor, reactor.getThreadPool(), resolve)
+        else:
+            d = defer.maybeDeferred(resolve)
+        d.addCallbacks(done, failed)
+
+    return lookup
+
+
+def _interleave(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Node's family interleaving: alternate families, starting with the first."""
+    if not addresses:
+        return []
+    first = addresses[0][1]
+    same = [a for a in addresses if a[1] == first]
+    other = [a for a in addresses if a[1] != first]
+    result: list[tuple[str, int]] = []
+    for i in range(max(len(same), len(other))):
+        if i < len(same):
+            result.append(same[i])
+        if i < len(other):
+            result.append(other[i])
+    return result
+
+
+class Socket(EventEmitter):
+    """
+    Node's ``net.Socket`` (also ``net.Stream``): a duplex TCP or unix socket.
+
+    ``Socket([options], *, reactor=None)`` with Node's options
+    ``allowHalfOpen``, ``readable``, ``writable``, ``fd``; connect it with
+    :meth:`connect`, or get connected ones from a server's ``'connection'``.
+    Events: ``lookup``, ``connectionAttempt``, ``connectionAttemptFailed``,
+    ``connectionAttemptTimeout``, ``connect``, ``ready``, ``secure``,
+    ``data``, ``end``, ``finish``, ``timeout``, ``drain``, ``error``,
+    ``close``.
+    """
+
+    _reactor: Any
+
+    def __init__(self, options: Options | None = None, *, reactor: Any = None, **kwargs: Any) -> None:
+        super().__init__()
+        if options is not None and not isinstance(options, dict):
+            raise invalidArgType("options", "object", options)
+        opts = mergeOptions(options, kwargs)
+        if opts.get("objectMode"):
+            raise invalidArgValue("options.objectMode", opts["objectMode"], "is not supported")
+        self._reactor = getReactor(reactor)
+        self._sched = schedulerFor(self._reactor)
+        self.allowHalfOpen: bool = bool(opts.get("allowHalfOpen", False))
+        self._readableOpt: bool = opts.get("readable", True) is not False
+        self._writableOpt: bool = opts.get("writable", True) is not False
+        self._hwm: int = int(opts.get("highWaterMark") or _HWM)
+        self.server: Server | None = None
+        self._refed = True
+        self._timeoutMs: float | None = None
+        self._noDelay: bool | None = None
+        self._keepAlive: tuple[bool, float] | None = None
+        self._decoder: StringDecoder | None = None
+        self._defaultEncoding = "utf8"
+        self._peer: dict[str, Any] | None = None
+        self.autoSelectFamilyAttemptedAddresses: list[str] = []
+        self._reset()
+        fd = opts.get("fd")
+        if fd is not None:
+            self._adoptFd(fd)
+        if not self._readableOpt:
+            self._endEmitted = True
+
+    def _reset(self) -> None:
+        """Fresh connection state (construction and reconnect)."""
+        self._handle: NodeProtocol | None = None
+        self._transport: Any = None
+        self._isUnix = False
+        self._connecting = False
+        self._hadHandle = False
+        self._destroyed = False
+        self._closeEmitted = False
+        self._errored: BaseException | None = None
+        self._errorEmitted = False
+        self._bytesRead = 0
+        self._bytesWritten = 0
+        # read side
+        self._flowing: bool | None = None
+        self._readBuffer: deque[Any] = deque()
+        self._readableLength = 0
+        self._readPaused = False
+        self._eof = False
+        self._endEmitted = False
+        self._endScheduled = False
+        self._flowScheduled = False
+        # write side
+        self._pending: list[tuple[bytes, _Callback | None]] = []
+        self._pendingLength = 0
+        self._corked = 0
+        self._ending = False
+        self._finalCalled = False
+        self._finished = False
+        self._finishCallbacks: list[_Callback] = []
+        self._needDrain = False
+        self._transportPaused = False
+        # timers and connecting
+        self._timer: Any = None
+        self._lastActivity = 0.0
+        self._flushGuard: Any = None
+        self._attempt = 0
+        self._attemptTimer: Any = None
+        self._connector: Any = None
+        self._connectErrors: list[NodeSystemError] = []
+        self._sockname: Any = None
+        self._attemptInfo: tuple[Any, Any, Any] = (None, None, None)
+        self._multi: list[tuple[str, int]] | None = None
+        self._connectOptions: Options = {}
+        self._pendingAfterClose: list[_Callback] = []
+        self._adopting = False
+        self._lookupPending = False
+
+    # ------------------------------------------------------------------
+    # derived state (as lib/net.js and lib/internal/streams derive it)
+
+    @property
+    def connecting(self) -> bool:
+        """``True`` between ``connect()`` and ``'connect'``."""
+        return self._connecting
+
+    @property
+    def _connecting_(self) -> bool:
+        return self._connecting
+
+    @property
+    def pending(self) -> bool:
+        """``True`` while there is no connection yet (or any more)."""
+        return self._handle is None or self._connecting or self._destroyed
+
+    @property
+    def destroyed(self) -> bool:
+        """``True`` once ``destroy()`` ran (by the program or by an error)."""
+        return self._destroyed
+
+    @property
+    def readable(self) -> bool:
+        """Whether ``'data'`` may still come."""
+        return self._readableOpt and not self._destroyed and not self._endEmitted
+
+    @property
+    def writable(self) -> bool:
+        """Whether ``write()`` may still be called."""
+        return self._writableOpt and not self._destroyed and not self._ending
+
+    @property
+    def readyState(self) -> str:
+        """``'opening'``, ``'open'``, ``'readOnly'``, ``'writeOnly'`` or ``'closed'``."""
+        if self._connecting:
+            return "opening"
+        readable = self.readable
+        writable = self.writable
+        if readable and writable:
+            return "open"
+        if readable:
+            return "readOnly"
+        if writable:
+            return "writeOnly"
+        return "closed"
+
+    @property
+    def bytesRead(self) -> int:
+        """Bytes received from the peer."""
+        return self._bytesRead
+
+    @property
+    def bytesWritten(self) -> int:
+        """Bytes written: handed to the transport plus still queued here."""
+        return self._bytesWritten + self._pendingLength
+
+    @property
+    def writableLength(self) -> int:
+        """Bytes written but not yet taken by the kernel."""
+        transport = self._transport
+        queued = queuedBytes(transport) if transport is not None else 0
+        return self._pendingLength + queued
+
+    @property
+    def bufferSize(self) -> int | None:
+        """``writableLength`` while there is a handle, else ``None``."""
+        if self._destroyed or (self._handle is None and not self._connecting):
+            return None
+        return self.writableLength
+
+    @property
+    def writableHighWaterMark(self) -> int:
+        """The queue size at which ``write()`` starts returning ``False``."""
+        return self._hwm
+
+    @property
+    def readableHighWaterMark(self) -> int:
+        """The buffered-read size at which the socket stops reading."""
+        return self._hwm
+
+    @property
+    def readableLength(self) -> int:
+        """Bytes received but not yet delivered as ``'data'``."""
+        return self._readableLength
+
+    @property
+    def readableFlowing(self) -> bool | None:
+        """``None`` before anyone reads, ``True`` flowing, ``False`` paused."""
+        return self._flowing
+
+    @property
+    def readableEnded(self) -> bool:
+        """Whether ``'end'`` was emitted."""
+        return self._endEmitted
+
+    @property
+    def readableEncoding(self) -> str | None:
+        """The encoding set by ``setEncoding()``, or ``None``."""
+        return self._decoder.encoding if self._decoder is not None else None
+
+    @property
+    def writableEnded(self) -> bool:
+        """Whether ``end()`` was called."""
+        return self._ending
+
+    @property
+    def writableFinished(self) -> bool:
+        """Whether ``'finish'`` was emitted."""
+        return self._finished
+
+    @property
+    def writableNeedDrain(self) -> bool:
+        """Whether a ``'drain'`` is owed (``write()`` returned ``False``)."""
+        return self._needDrain
+
+    @property
+    def writableCorked(self) -> int:
+        """How many ``cork()`` calls are not yet matched by ``uncork()``."""
+        return self._corked
+
+    @property
+    def errored(self) -> BaseException | None:
+        """The error the socket was destroyed with, or ``None``."""
+        return self._errored
+
+    @property
+    def timeout(self) -> float | None:
+        """The idle timeout in milliseconds (``None`` until set)."""
+        return self._timeoutMs
+
+    # addresses
+
+    def _peerInfo(self) -> dict[str, Any]:
+        if self._peer is None:
+            if self._transport is None or self._connecting or self._isUnix:
+                return {}
+            try:
+                peer = self._transport.getPeer()
+            except Exception:
+                return {}
+            family = _family(peer)
+            if family is None:
+                return {}
+            self._peer = {"address": peer.host, "port": peer.port, "family": family}
+        return self._peer
+
+    def _sockInfo(self) -> dict[str, Any]:
+        if self._transport is None or self._connecting or self._isUnix or self._destroyed:
+            return {}
+        try:
+            host = self._transport.getHost()
+        except Exception:
+            return {}
+        family = _family(host)
+        if family is None:
+            return {}
+        return {"address": host.host, "family": family, "port": host.port}
+
+    @property
+    def remoteAddress(self) -> str | None:
+        """The peer's IP address (``'::ffff:127.0.0.1'`` on a dual-stack server)."""
+        return self._peerInfo().get("address")
+
+    @property
+    def remotePort(self) -> int | None:
+        """The peer's port."""
+        return self._peerInfo().get("port")
+
+    @property
+    def remoteFamily(self) -> str | None:
+        """``'IPv4'`` or ``'IPv6'``."""
+        return self._peerInfo().get("family")
+
+    @property
+    def localAddress(self) -> str | None:
+        """Our end's IP address."""
+        return self._sockInfo().get("address")
+
+    @property
+    def localPort(self) -> int | None:
+        """Our end's port."""
+        return self._sockInfo().get("port")
+
+    @property
+    def localFamily(self) -> str | None:
+        """Our end's family, ``'IPv4'`` or ``'IPv6'``."""
+        return self._sockInfo().get("family")
+
+    def address(self) -> dict[str, Any]:
+        """``{'address', 'family', 'port'}`` of our end; ``{}`` when not connected."""
+        return self._sockInfo()
+
+    # ------------------------------------------------------------------
+    # listeners: adding a 'data' listener starts the flow, as in Node
+
+    def _addListener(self, event: Any, listener: Any, prepend: bool) -> Any:
+        result = super()._addListener(event, listener, prepend)
+        if event == "data" and self._flowing is not False:
+            self.resume()
+        return result
+
+    # ------------------------------------------------------------------
+    # errors escaping listeners
+
+    def _listenerError(self, exc: BaseException) -> None:
+        """A listener raised inside a reactor callback: report, destroy this socket."""
+        _loop.uncaught(exc)
+        if not self._destroyed:
+            self._errorEmitted = True
+            self.destroy()
+
+    def _listenerFailed(self, failure: Failure) -> None:
+        self._listenerError(failure.value if failure.value is not None else Exception(failure))
+
+    def _safeEmit(self, event: str, *args: Any) -> None:
+        try:
+            self.emit(event, *args)
+        except BaseException as e:
+            self._listenerError(e)
+
+    def _safeCall(self, fn: _Callback, *args: Any) -> None:
+        try:
+            fn(*args)
+        except BaseException as e:
+            self._listenerError(e)
+
+    # ------------------------------------------------------------------
+    # connecting
+
+    def connect(self, *args: Any, **kwargs: Any) -> Socket:
+        """
+        Connect: ``connect(port[, host][, cb])``, ``connect(path[, cb])``,
+        ``connect(options[, cb])`` or keyword options.
+
+        ``cb`` is added as a ``'connect'`` listener.  A closed socket may be
+        connected again.  Returns the socket.
+        """
+        options, cb = normalizeArgs(args)
+        options.update(kwargs)
+        if cb is None and callable(options.get("callback")):
+            cb = options.pop("callback")
+        if self._connecting:
+            # Node does not guard this; nodenet refuses a second concurrent connect.
+            raise makeError("ERR_SOCKET_CLOSED") if self._destroyed else NodeError(
+                "Socket is already connecting", "ERR_SOCKET_CONNECTING"
+            )
+        if options.get("port", UNSET) is UNSET and options.get("path") is None:
+            raise makeError("ERR_MISSING_ARGS", "options", "port", "path")
+        validateConnectOptions(options)
+        if self._destroyed or self._closeEmitted or self._hadHandle:
+            self._reset()
+            self._peer = None
+            self.autoSelectFamilyAttemptedAddresses = []
+        if cb is not None:
+            self.once("connect", cb)
+        self._connecting = True
+        self._hadHandle = True
+        timeout = options.get("timeout")
+        if timeout is not None:
+            self.setTimeout(timeout)
+        if options.get("noDelay"):
+            self._noDelay = True
+        if options.get("keepAlive"):
+            self._keepAlive = (True, float(options.get("keepAliveInitialDelay") or 0))
+        self._connectOptions = options
+        self._updateActive()
+        path = options.get("path")
+        if path is not None:
+            self._isUnix = True
+            self._attempt += 1
+            self._safeEmit("connectionAttempt", path, None, None)
+            self._connector = self._reactor.connectUNIX(
+                path, ConnectAttemptFactory(self, self._attempt), timeout=None
+            )
+            self._attemptInfo = (path, None, None)
+            return self
+        port = validatePort(options["port"])
+        host = options.get("host") or "localhost"
+        family = isIP(host)
+        if family:
+            self._sched.nextTick(self._connectSingle, host, port, family)
+        else:
+            self._lookupAndConnect(host, port, options)
+        return self
+
+    def _lookupAndConnect(self, host: str, port: int, options: Options) -> None:
+        family: Any = options.get("family") or 0
+        family = {"IPv4": 4, "IPv6": 6}.get(family, family)
+        autoSelect = options.get("autoSelectFamily")
+        if autoSelect is None:
+            autoSelect = defaultAutoSelectFamily
+        dnsOptions: dict[str, Any] = {"family": family}
+        if options.get("hints"):
+            dnsOptions["hints"] = options["hints"]
+        elif family not in (4, 6):
+            dnsOptions["hints"] = 32
+        if autoSelect and family not in (4, 6):
+            dnsOptions["all"] = True
+        lookup = options.get("lookup") or _defaultLookup(self._reactor)
+        attempt = self._attempt = self._attempt + 1
+        self._lookupPending = True
+
+        def onLookup(err: BaseException | None, address: Any = None, fam: Any = None) -> None:
+            self._lookupPending = False
+            if attempt != self._attempt or not self._connecting:
+                return
+            if err is not None:
+                self._safeEmit("lookup", err, None, None, host)
+                if not self._destroyed:
+                    self.destroy(err)
+                return
+            if isinstance(address, list):
+                addresses = [(a["address"], int(a["family"])) for a in address]
+            else:
+                addresses = [(address, int(fam or isIP(address)))]
+            if not addresses:
+                err = dnsError("ENOTFOUND", host)
+                self._safeEmit("lookup", err, None, None, host)
+                if not self._destroyed:
+                    self.destroy(err)
+                return
+            if len(addresses) == 1 or not dnsOptions.get("all"):
+                ip, fam = addresses[0]
+                self._safeEmit("lookup", None, ip, fam, host)
+                if self._connecting and not self._destroyed:
+                    self._connectSingle(ip, port, fam)
+                return
+            for ip, fam in addresses:
+                self._safeEmit("lookup", None, ip, fam, host)
+            if self._connecting and not self._destroyed:
+                self._connectMultiple(_interleave(addresses), port, options)
+
+        lookup(host, dnsOptions, onLookup)
+
+    def _isCurrentAttempt(self, attempt: int) -> bool:
+        return attempt == self._attempt and self._connecting and not self._destroyed
+
+    def _startAttempt(self, ip: str, port: int, family: int) -> None:
+        self._attempt += 1
+        self._attemptInfo = (ip, port, family)
+        self.autoSelectFamilyAttemptedAddresses.append(f"{ip}:{port}")
+        self._safeEmit("connectionAttempt", ip, port, family)
+        if not self._isCurrentAttempt(self._attempt):
+            return
+        opts = self._connectOptions
+        bind = None
+        if opts.get("localAddress") is not None or opts.get("localPort") is not None:
+            bind = (opts.get("localAddress") or ("::" if family == 6 else "0.0.0.0"),
+                    int(opts.get("localPort") or 0))
+        self._connector = self._reactor.connectTCP(
+            ip, port, ConnectAttemptFactory(self, self._attempt), timeout=None, bindAddress=bind
+        )
+
+    def _connectSingle(self, ip: str, port: int, family: int) -> None:
+        if not self._connecting or self._destroyed:
+            return
+        self._multi = None
+        self.autoSelectFamilyAttemptedAddresses = []
+        self._startAttempt(ip, port, family)
+
+    def _connectMultiple(self, addresses: list[tuple[str, int]], port: int, options: Options) -> None:
+        self._multi = addresses[1:]
+        self._multiPort = port
+        self._connectErrors = []
+        timeout = options.get("autoSelectFamilyAttemptTimeout") or defaultAutoSelectFamilyAttemptTimeout
+        self._attemptTimeoutMs = max(10, int(timeout))
+        self.autoSelectFamilyAttemptedAddresses = []
+        ip, fam = addresses[0]
+        self._startMultiAttempt(ip, fam)
+
+    def _startMultiAttempt(self, ip: str, family: int) -> None:
+        self._startAttempt(ip, self._multiPort, family)
+        if self._multi and self._isCurrentAttempt(self._attempt):
+            self._attemptTimer = self._reactor.callLater(
+                self._attemptTimeoutMs / 1000.0, self._onAttemptTimeout, self._attempt
+            )
+
+    def _onAttemptTimeout(self, attempt: int) -> None:
+        self._attemptTimer = None
+        if not self._isCurrentAttempt(attempt):
+            return
+        ip, port, family = self._attemptInfo
+        connector, self._connector = self._connector, None
+        self._attempt += 1  # the abandoned attempt's failure is ignored
+        if connector is not None:
+            connector.stopConnecting()
+        self._safeEmit("connectionAttemptTimeout", ip, port, family)
+        self._nextMultiAttempt()
+
+    def _nextMultiAttempt(self) -> None:
+        if not self._connecting or self._destroyed:
+            return
+        assert self._multi is not None
+        if self._multi:
+            ip, fam = self._multi.pop(0)
+            self._startMultiAttempt(ip, fam)
+            return
+        errors = self._connectErrors
+        if not errors:
+            err: NodeSystemError = makeError("ERR_SOCKET_CONNECTION_TIMEOUT")  # type: ignore[assignment]
+        elif len(errors) == 1:
+            err = errors[0]
+        else:
+            err = AggregateError(list(errors))
+        self.destroy(err)
+
+    def _onAttemptFailed(self, attempt: int, reason: Failure) -> None:
+        if attempt != self._attempt or self._destroyed or not self._connecting:
+            return
+        self._connector = None
+        if self._attemptTimer is not None:
+            self._attemptTimer.cancel()
+            self._attemptTimer = None
+        ip, port, family = self._attemptInfo
+        opts = self._connectOptions
+        err = fromFailure(reason, "connect", ip, port)
+        if err is None or err.code == "UNKNOWN":
+            err = connectError("ECONNREFUSED", "connect", ip, port)
+        if port is None:
+            err.port = None
+            err.message = f"connect {err.code} {ip}"
+            err.args = (err.message,)
+        if opts.get("localAddress") is not None and opts.get("localPort") is not None:
+            err = connectError(
+                err.code or "ECONNREFUSED", "connect", ip, port,
+                opts.get("localAddress"), opts.get("localPort"),
+            )
+        multi = getattr(self, "_multi", None)
+        if multi is None or (not multi and not self._connectErrors):
+            self._connecting = False
+            self._safeEmit("connectionAttemptFailed", ip, port, family, err)
+            if not self._destroyed:
+                self.destroy(err)
+            return
+        self._connectErrors.append(err)
+        self._safeEmit("connectionAttemptFailed", ip, port, family, err)
+        if not multi:
+            self._connecting = False
+        self._nextMultiAttempt()
+
+    def _adoptFd(self, fd: Any) -> None:
+        """``new Socket({fd})``: wrap an already connected descriptor."""
+        if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
+            raise invalidArgType("options.fd", "number", fd)
+        dup = _stdsocket.socket(fileno=_stdsocket.dup(fd))
+        try:
+            family = dup.family
+            dup.setblocking(False)
+            proto = NodeProtocol(self)
+            self._hadHandle = True
+            from ._protocol import ServerFactory  # noqa: F401  (factory only needs buildProtocol)
+            from twisted.internet.protocol import Factory
+
+            self._isUnix = family == _stdsocket.AF_UNIX
+            self._adopting = True
+            self._reactor.adoptStreamConnection(dup.fileno(), family, Factory.forProtocol(lambda: proto))
+        finally:
+            dup.close()
+
+    def _onConnected(self, handle: NodeProtocol) -> None:
+        """The transport is up (client connect, or an adopted descriptor)."""
+        adopted = getattr(self, "_adopting", False)
+        self._adopting = False
+        if self._attemptTimer is not None:
+            self._attemptTimer.cancel()
+            self._attemptTimer = None
+        self._handle = handle
+        self._transport = handle.transport
+        self._connecting = False
+        self._connector = None
+        self._hadHandle = True
+        self._applySocketOptions()
+        if self._flowing is False or self._readPaused:
+            self._readPaused = True
+            self._transport.pauseProducing()
+        if self._timer is not None:
+            self._activity()
+        self._updateActive()
+        if adopted:
+            return
+        try:
+            self.emit("connect")
+            self._flushPending()
+            if self._ending and not self._destroyed:
+                self._final()
+            if not self._destroyed:
+                self.emit("ready")
+        except BaseException as e:
+            self._listenerError(e)
+
+    def _accepted(self, handle: NodeProtocol, server: Server | None, pauseOnConnect: bool) -> None:
+        """Wire a socket a server just accepted."""
+        self.server = server
+        self._handle = handle
+        self._transport = handle.transport
+        self._hadHandle = True
+        transport: Any = handle.transport
+        self._isUnix = isinstance(transport.getHost(), UNIXAddress)
+        handle.attach(self)
+        if pauseOnConnect:
+            self._flowing = False
+            self._readPaused = True
+            self._transport.pauseProducing()
+        self._applySocketOptions()
+        self._updateActive()
+
+    def _applySocketOptions(self) -> None:
+        if self._isUnix:
+            return
+        transport = self._transport
+        if self._noDelay is not None and hasattr(transport, "setTcpNoDelay"):
+            transport.setTcpNoDelay(self._noDelay)
+        if self._keepAlive is not None:
+            self._applyKeepAlive(*self._keepAlive)
+
+    def _applyKeepAlive(self, enable: bool, delayMs: float) -> None:
+        transport = self._transport
+        if not hasattr(transport, "setTcpKeepAlive"):
+            return
+        transport.setTcpKeepAlive(bool(enable))
+        seconds = int(delayMs // 1000)
+        if enable and seconds > 0 and hasattr(_stdsocket, "TCP_KEEPIDLE"):
+            try:
+                handle = transport.getHandle()
+                handle.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_KEEPIDLE, seconds)
+            except (AttributeError, OSError):
+                pass
+
+    # ------------------------------------------------------------------
+    # reading
+
+    def _onData(self, data: bytes) -> None:
+        """Bytes from the transport (the hot path: keep it lean)."""
+        self._bytesRead += len(data)
+        if self._timer is not None:
+            self._activity()
+        try:
+            if self._flowing and not self._readBuffer:
+                decoder = self._decoder
+                if decoder is None:
+                    self.emit("data", data)
+                else:
+                    text = decoder.write(data)
+                    if text:
+                        self.emit("data", text)
+            elif not self._endEmitted and not self._destroyed:
+                self._readBuffer.append(data)
+                self._readableLength += len(data)
+                if not self._readPaused and (
+                    self._flowing is False or self._readableLength >= self._hwm
+                ):
+                    self._readPaused = True
+                    self._transport.pauseProducing()
+                if self._flowing:
+                    self._scheduleFlow()
+        except BaseException as e:
+            self._listenerError(e)
+
+    def _scheduleFlow(self) -> None:
+        if not self._flowScheduled:
+            self._flowScheduled = True
+            self._sched.nextTick(self._flow)
+
+    def _flow(self) -> None:
+        """Deliver buffered data while flowing, then a pending ``'end'``."""
+        self._flowScheduled = False
+        try:
+            buffer = self._readBuffer
+            while self._flowing and buffer and not self._destroyed:
+                chunk = buffer.popleft()
+                self._readableLength -= len(chunk)
+                decoder = self._decoder
+                if decoder is not None:
+                    chunk = decoder.write(chunk)
+                    if not chunk:
+                        continue
+                self.emit("data", chunk)
+        except BaseException as e:
+            self._listenerError(e)
+            return
+        if self._flowing and not self._readBuffer and self._readPaused and not self._destroyed:
+            if self._transport is not None and not self._eof:
+                self._readPaused = False
+                self._transport.resumeProducing()
+        self._maybeEnd()
+
+    def _maybeEnd(self) -> None:
+        if (
+            self._eof
+            and not self._endEmitted
+            and not self._endScheduled
+            and not self._readBuffer
+            and self._flowing is not False
+            and not self._destroyed
+        ):
+            self._endScheduled = True
+            self._sched.nextTick(self._endReadable)
+
+    def _onEof(self, handle: NodeProtocol) -> None:
+        """The peer's FIN."""
+        if handle is not self._handle or self._eof:
+            return
+        self._eof = True
+        if self._timer is not None:
+            self._activity()
+        self._maybeEnd()
+
+    def _endReadable(self) -> None:
+        self._endScheduled = False
+        if self._endEmitted or self._destroyed or self._readBuffer or self._flowing is False:
+            return
+        try:
+            decoder = self._decoder
+            if decoder is not None:
+                rest = decoder.end()
+                if rest:
+                    self.emit("data", rest)
+            self._endEmitted = True
+            self.emit("end")
+        except BaseException as e:
+            self._listenerError(e)
+            return
+        self._updateActive()
+        if self._destroyed:
+            return
+        if self._finished or not self._writableOpt:
+            self.destroy()
+        elif not self.allowHalfOpen:
+            self._sched.nextTick(self._autoEnd)
+
+    def _autoEnd(self) -> None:
+        if not self._destroyed and not self._ending:
+            self._safeCall(self.end)
+
+    def pause(self) -> Socket:
+        """Stop ``'data'`` and stop reading from the kernel; data that still arrives is held."""
+        self._flowing = False
+        if not self._readPaused and self._transport is not None and not self._destroyed:
+            self._readPaused = True
+            self._transport.pauseProducing()
+        self._updateActive()
+        return self
+
+    def resume(self) -> Socket:
+        """Start (or restart) ``'data'``: held data first, then reading again."""
+        self._flowing = True
+        if not self._destroyed:
+            self._scheduleFlow()
+            if not self._readBuffer and self._readPaused and self._transport is not None:
+                self._readPaused = False
+                if not self._eof:
+                    self._transport.resumeProducing()
+        self._updateActive()
+        return self
+
+    def isPaused(self) -> bool:
+        """Whether ``pause()`` is in effect."""
+        return self._flowing is False
+
+    def setEncoding(self, encoding: Any = UNSET) -> Socket:
+        """Deliver ``'data'`` as ``str`` decoded with ``encoding`` (default ``'utf8'``)."""
+        if encoding is UNSET or encoding is None:
+            name: str | None = "utf8"
+        else:
+            name = normalizeEncoding(encoding)
+        if name is None:
+            raise makeError("ERR_UNKNOWN_ENCODING", encoding)
+        self._decoder = StringDecoder(name)
+        return self
+
+    def setDefaultEncoding(self, encoding: Any) -> Socket:
+        """The encoding of later ``write(str)`` calls that name none."""
+        name = normalizeEncoding(encoding)
+        if name is None:
+            raise makeError("ERR_UNKNOWN_ENCODING", encoding)
+        self._defaultEncoding = name
+        return self
+
+    # ------------------------------------------------------------------
+    # writing
+
+    def _toBytes(self, data: Any, encoding: Any) -> bytes:
+        if isinstance(data, str):
+            if encoding is UNSET or encoding is None or encoding == "":
+                name: str | None = self._defaultEncoding
+            else:
+                name = normalizeEncoding(encoding)
+                if name is None:
+                    raise makeError("ERR_UNKNOWN_ENCODING", encoding)
+            if name == "utf8":
+                try:
+                    return data.encode("utf-8")
+                except UnicodeEncodeError:
+                    pass
+            return encode(data, name)  # type: ignore[arg-type]
+        if isinstance(data, _CHUNK_TYPES):
+            return bytes(data)
+        if data is None:
+            raise makeError("ERR_STREAM_NULL_VALUES")
+        raise invalidArgType(
+            "chunk", ["string", "Buffer", "TypedArray", "DataView"], data
+        )
+
+    def write(self, data: Any, encoding: Any = UNSET, cb: _Callback | None = None) -> bool:
+        """
+        Send ``data`` (``bytes``-like, or ``str`` in ``encoding``, default utf8).
+
+        Returns ``False`` when the queue reached the high-water mark: wait for
+        ``'drain'``.  ``cb(None)`` is called once the data went to the
+        transport, ``cb(err)`` if it never will.  Also ``write(data, cb)``.
+        """
+        if callable(encoding):
+            cb, encoding = encoding, UNSET
+        if type(data) is not bytes:
+            data = self._toBytes(data, encoding)
+        elif encoding is not UNSET and encoding is not None and not isinstance(encoding, str):
+            raise makeError("ERR_UNKNOWN_ENCODING", encoding)
+        if cb is not None and not callable(cb):
+            raise invalidArgType("cb", "function", cb)
+        transport = self._transport
+        if (
+            transport is None
+            or self._ending
+            or self._destroyed
+            or self._corked
+            or self._pending
+        ):
+            return self._writeSlow(data, cb)
+        if data:
+            transport.write(data)
+            self._bytesWritten += len(data)
+        if cb is not None:
+            self._sched.nextTick(cb, None)
+        if self._timer is not None:
+            self._activity()
+        if self._transportPaused or self._needDrain:
+            self._needDrain = True
+            return False
+        if queuedBytes(transport) >= self._hwm:
+            self._owedDrain(transport)
+            return False
+        return True
+
+    def _owedDrain(self, transport: Any) -> None:
+        """Twisted holds a full queue: ask it to tell us when it is empty."""
+        self._needDrain = True
+        if hasattr(transport, "producerPaused"):
+            transport.producerPaused = True
+        self._updateActive()
+
+    def _writeSlow(self, data: bytes, cb: _Callback | None) -> bool:
+        err: NodeError | None = None
+        if self._ending:
+            if self._endEmitted and not self.allowHalfOpen:
+                err = systemError(
+                    "EPIPE", "This socket has been ended by the other party", withErrno=False
+                )
+            else:
+                err = makeError("ERR_STREAM_WRITE_AFTER_END")
+        elif self._destroyed:
+            err = makeError("ERR_STREAM_DESTROYED", "write")
+        elif self._handle is None and not self._connecting:
+            err = makeError("ERR_SOCKET_CLOSED")
+        if err is not None:
+            if cb is not None:
+                self._sched.nextTick(self._safeCall, cb, err)
+            if not self._destroyed:
+                self.destroy(err)
+            return False
+        # queued: while connecting, while corked, or behind queued data
+        self._pending.append((data, cb))
+        self._pendingLength += len(data)
+        if self._timer is not None:
+            self._activity()
+        if self._pendingLength >= self._hwm or self._needDrain:
+            self._needDrain = True
+            self._updateActive()
+            return False
+        return True
+
+    def _flushPending(self) -> None:
+        """Hand everything queued to the transport (connect, uncork)."""
+        pending = self._pending
+        if not pending or self._transport is None or self._destroyed:
+            return
+        self._pending = []
+        length, self._pendingLength = self._pendingLength, 0
+        self._transport.write(b"".join(chunk for chunk, _ in pending))
+        self._bytesWritten += length
+        for _, cb in pending:
+            if cb is not None:
+                self._sched.nextTick(self._safeCall, cb, None)
+        if self._needDrain and not self._transportPaused:
+            if queuedBytes(self._transport) >= self._hwm or self._ending:
+                self._owedDrain(self._transport)
+            else:
+                self._needDrain = False
+                self._sched.nextTick(self._emitDrain)
+
+    def _emitDrain(self) -> None:
+        if not self._needDrain and not self._destroyed:
+            self._safeEmit("drain")
+
+    def _onTransportPaused(self) -> None:
+        self._transportPaused = True
+        self._needDrain = True
+
+    def _onTransportDrained(self) -> None:
+        self._transportPaused = False
+        if self._needDrain and not self._destroyed:
+            self._needDrain = False
+            self._updateActive()
+            self._safeEmit("drain")
+
+    def cork(self) -> None:
+        """Queue writes until ``uncork()``."""
+        self._corked += 1
+
+    def uncork(self) -> None:
+        """Undo one ``cork()``; the last one sends what was queued."""
+        if self._corked:
+            self._corked -= 1
+            if not self._corked and not self._connecting:
+                self._flushPending()
+                if self._ending and not self._finalCalled and not self._destroyed:
+                    self._final()
+
+    def end(self, data: Any = UNSET, encoding: Any = UNSET, cb: _Callback | None = None) -> Socket:
+        """
+        Send ``data`` (optional), then our FIN: ``end([data][, encoding][, cb])``.
+
+        ``cb(None)`` runs at ``'finish'``.  Returns the socket.
+        """
+        if callable(data) and not isinstance(data, (str, bytes)):
+            cb, data, encoding = data, UNSET, UNSET
+        elif callable(encoding):
+            cb, encoding = encoding, UNSET
+        if data is not UNSET and data is not None:
+            self.write(data, encoding)
+        elif data is None and not callable(encoding):
+            pass
+        if cb is not None:
+            validateFunction(cb, "cb")
+            if self._finished:
+                self._sched.nextTick(self._safeCall, cb, makeError("ERR_STREAM_ALREADY_FINISHED", "end"))
+            elif self._destroyed:
+                self._sched.nextTick(self._safeCall, cb, self._errored or makeError("ERR_STREAM_DESTROYED", "end"))
+            else:
+                self._finishCallbacks.append(cb)
+        if self._ending or self._destroyed:
+            return self
+        self._ending = True
+        if self._transport is not None and not self._connecting and not self._corked:
+            self._final()
+        self._updateActive()
+        return self
+
+    def _final(self) -> None:
+        """Node's ``_final``: flush, then send our FIN."""
+        if self._finalCalled:
+            return
+        self._finalCalled = True
+        self._flushPending()
+        transport = self._transport
+        self._needDrain = False
+        transport.unregisterProducer()
+        if self._eof or self._isTls():
+            transport.loseConnection()
+        else:
+            transport.loseWriteConnection()
+
+    def _isTls(self) -> bool:
+        return bool(getattr(self._transport, "TLS", False))
+
+    def _onWriteClosed(self, handle: NodeProtocol) -> None:
+        """Our FIN went out."""
+        if handle is self._handle:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._finished or self._destroyed:
+            return
+        self._finished = True
+        callbacks, self._finishCallbacks = self._finishCallbacks, []
+        try:
+            for cb in callbacks:
+                cb(None)
+            self.emit("finish")
+        except BaseException as e:
+            self._listenerError(e)
+            return
+        if self._endEmitted or not self._readableOpt:
+            self.destroy()
+
+    def destroySoon(self) -> None:
+        """End the socket if writable, then destroy it once finished."""
+        if self.writable:
+            self.end()
+        if self._finished:
+            self.destroy()
+        else:
+            self.once("finish", lambda *a: self.destroy())
+
+    # ------------------------------------------------------------------
+    # destroying and closing
+
+    def destroy(self, error: BaseException | None = None) -> Socket:
+        """
+        Close the socket now; ``'error'(error)`` (if given) then ``'close'``.
+
+        Further calls do nothing.  Returns the socket.
+        """
+        if self._destroyed:
+            return self
+        self._destroyed = True
+        self._connecting = False
+        if error is not None:
+            self._errored = error
+        self._cancelTimers()
+        server = self.server
+        if server is not None:
+            server._socketGone(self)
+        handle, transport = self._handle, self._transport
+        pendingCallbacks = [cb for _, cb in self._pending if cb is not None]
+        self._pending = []
+        self._pendingLength = 0
+        if error is not None and not self._errorEmitted:
+            self._errorEmitted = True
+            self._sched.nextTick(self._emitErrorThenCallbacks, error, pendingCallbacks)
+            pendingCallbacks = []
+        elif pendingCallbacks:
+            self._pendingAfterClose = pendingCallbacks
+        self._updateActive()
+        if handle is not None and transport is not None:
+            try:
+                transport.unregisterProducer()
+            except Exception:
+                pass
+            transport.loseConnection()
+            if queuedBytes(transport):
+                self._flushGuard = self._reactor.callLater(
+                    DESTROY_FLUSH_TIMEOUT, self._abortAfterFlush, transport
+                )
+            # 'close' is emitted when the transport is really gone.
+            return self
+        if self._connector is not None:
+            connector, self._connector = self._connector, None
+            self._attempt += 1
+            connector.stopConnecting()
+        self._sched.onClose(self._emitClose, error is not None)
+        return self
+
+    def _abortAfterFlush(self, transport: Any) -> None:
+        self._flushGuard = None
+        transport.abortConnection()
+
+    def _emitErrorThenCallbacks(self, error: BaseException, callbacks: list[_Callback]) -> None:
+        self._safeEmit("error", error)
+        closedEarly = makeError("ERR_SOCKET_CLOSED_BEFORE_CONNECTION")
+        for cb in callbacks:
+            self._safeCall(cb, closedEarly)
+        finishCallbacks, self._finishCallbacks = self._finishCallbacks, []
+        for cb in finishCallbacks:
+            self._safeCall(cb, error)
+
+    def resetAndDestroy(self) -> Socket:
+        """Close with a TCP RST instead of a FIN; the peer sees ``ECONNRESET``."""
+        if self._transport is not None and not self._destroyed:
+            if self._isUnix:
+                raise makeError("ERR_INVALID_HANDLE_TYPE")
+            transport = self._transport
+            self.destroy()
+            if self._flushGuard is not None:
+                self._flushGuard.cancel()
+                self._flushGuard = None
+            transport.abortConnection()
+        elif self._connecting and not self._destroyed:
+            self.destroy()
+        else:
+            self.destroy(makeError("ERR_SOCKET_CLOSED"))
+        return self
+
+    def _onHandleClosed(self, handle: NodeProtocol, reason: Failure) -> None:
+        """The transport is gone (Twisted's ``connectionLost``)."""
+        if self._flushGuard is not None:
+            self._flushGuard.cancel()
+            self._flushGuard = None
+        if handle is not self._handle:
+            return
+        self._transport = None
+        if not self._destroyed:
+            err = fromFailure(reason, "read")
+            if err is None:
+                if self._finalCalled:
+                    self._finish()
+                if not self._destroyed:
+                    if not self._endEmitted and self._readableOpt and not self._eof:
+                        # the peer went away without a FIN we saw (e.g. while paused)
+                        self._eof = True
+                    self.destroy()
+            else:
+                self.destroy(err)
+        self._sched.onClose(self._emitClose, self._errored is not None)
+
+    def _emitClose(self, hadError: bool) -> None:
+        # Node passes no argument when the socket never had a handle; nodenet
+        # always passes hadError (the one documented divergence).
+        if self._closeEmitted:
+            return
+        self._closeEmitted = True
+        self._updateActive()
+        self._safeEmit("close", hadError)
+        callbacks = getattr(self, "_pendingAfterClose", None)
+        if callbacks:
+            self._pendingAfterClose = []
+            closedEarly = makeError("ERR_SOCKET_CLOSED_BEFORE_CONNECTION")
+            for cb in callbacks:
+                self._safeCall(cb, closedEarly)
+        finishCallbacks, self._finishCallbacks = self._finishCallbacks, []
+        for cb in finishCallbacks:
+            self._safeCall(cb, makeError("ERR_STREAM_PREMATURE_CLOSE"))
+
+    # ------------------------------------------------------------------
+    # timeouts and socket options
+
+    def setTimeout(self, msecs: Any, callback: _Callback | None = None) -> Socket:
+        """
+        Emit ``'timeout'`` after ``msecs`` ms without activity (0 disables).
+
+        One-shot, re-armed by any read or write; it never closes the socket.
+        """
+        ms = validateMsecs(msecs)
+        if callback is not None:
+            validateFunction(callback, "callback")
+        self._timeoutMs = msecs
+        if self._destroyed:
+            return self
+        if ms == 0:
+            self._cancelIdleTimer()
+            if callback is not None:
+                self.removeListener("timeout", callback)
+            return self
+        if callback is not None:
+            self.once("timeout", callback)
+        self._cancelIdleTimer()
+        self._lastActivity = self._reactor.seconds()
+        self._timer = self._reactor.callLater(min(ms, 2147483647) / 1000.0, self._onIdle)
+        return self
+
+    def _activity(self) -> None:
+        """Reads and writes re-arm the idle timer, also after it fired."""
+        self._lastActivity = self._reactor.seconds()
+        if self._timer is _Fired and self._timeoutMs and not self._destroyed:
+            self._timer = self._reactor.callLater(
+                min(float(self._timeoutMs), 2147483647) / 1000.0, self._onIdle
+            )
+
+    def _cancelIdleTimer(self) -> None:
+        timer, self._timer = self._timer, None
+        if timer is not None and timer.active():
+            timer.cancel()
+
+    def _onIdle(self) -> None:
+        ms = self._timeoutMs
+        if ms is None or self._destroyed:
+            self._timer = None
+            return
+        delay = min(float(ms), 2147483647) / 1000.0
+        idle = self._reactor.seconds() - self._lastActivity
+        if idle + 1e-9 < delay:
+            self._timer = self._reactor.callLater(delay - idle, self._onIdle)
+            return
+        # One-shot: re-armed by the next activity.
+        self._timer = _Fired
+        self._safeEmit("timeout")
+
+    def _cancelTimers(self) -> None:
+        self._cancelIdleTimer()
+        if self._attemptTimer is not None:
+            self._attemptTimer.cancel()
+            self._attemptTimer = None
+
+    def setNoDelay(self, noDelay: bool = True) -> Socket:
+        """Disable (default) or enable Nagle's algorithm."""
+        self._noDelay = bool(noDelay)
+        if self._transport is not None and not self._isUnix and hasattr(self._transport, "setTcpNoDelay"):
+            self._transport.setTcpNoDelay(self._noDelay)
+        return self
+
+    def setKeepAlive(self, enable: bool = False, initialDelay: float = 0) -> Socket:
+        """TCP keep-alive; ``initialDelay`` ms becomes ``TCP_KEEPIDLE`` (whole seconds)."""
+        delay = float(initialDelay or 0)
+        self._keepAlive = (bool(enable), max(0.0, delay))
+        if self._transport is not None and not self._isUnix:
+            self._applyKeepAlive(*self._keepAlive)
+        return self
+
+    # ------------------------------------------------------------------
+    # ref/unref (they matter under net.run())
+
+    def _isActive(self) -> bool:
+        if self._destroyed or self._closeEmitted:
+            return False
+        if self._connecting:
+            return True
+        if self._transport is None:
+            return False
+        reading = not self._readPaused and not self._eof and self._flowing is not False
+        return reading or self._needDrain or bool(self._pending)
+
+    def _updateActive(self) -> None:
+        if _loop._current is not None:
+            _loop.setActive(self, self._refed and self._isActive())
+
+    def ref(self) -> Socket:
+        """Let this socket keep a ``net.run()`` program alive (the default)."""
+        self._refed = True
+        self._updateActive()
+        return self
+
+    def unref(self) -> Socket:
+        """Let a ``net.run()`` program end even while this socket is active."""
+        self._refed = False
+        self._updateActive()
+        return self
+
+    # ------------------------------------------------------------------
+    # piping and async iteration
+
+    def pipe(self, destination: Any, options: dict[str, Any] | None = None) -> Any:
+        """
+        Send everything read to ``destination``, with backpressure.
+
+        Pauses this socket while ``destination.write()`` returns ``False``
+        until its ``'drain'``; ends it on ``'end'`` unless
+        ``{'end': False}``.  Returns ``destination``.
+        """
+        endAtEnd = True if options is None else options.get("end", True) is not False
+
+        def ondata(chunk: Any) -> None:
+            if destination.write(chunk) is False:
+                self.pause()
+
+        def ondrain() -> None:
+            if self._flowing is False:
+                self.resume()
+
+        def onend() -> None:
+            if endAtEnd:
+                destination.end()
+
+        def cleanup(*_: Any) -> None:
+            self.removeListener("data", ondata)
+            destination.removeListener("drain", ondrain)
+            self.removeListener("end", onend)
+
+        destination.on("drain", ondrain)
+        self.on("data", ondata)
+        self.on("end", onend)
+        self.once("close", cleanup)
+        destination.emit("pipe", self)
+        return destination
+
+    def unpipe(self, destination: Any = None) -> Socket:
+        """Stop a ``pipe()`` (all pipes when no destination is given)."""
+        for listener in list(self.listeners("data")):
+            if getattr(listener, "__name__", "") == "ondata":
+                self.removeListener("data", listener)
+        return self
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        """``async for chunk in socket``: the incoming data, with backpressure."""
+        return _SocketIterator(self)
+
+    def __repr__(self) -> str:
+        return f"<Socket readyState={self.readyState!r}>"
+
+
+class _FiredTimer:
+    """Stands for an idle timer that fired and waits for activity to re-arm."""
+
+    def active(self) -> bool:
+        return False
+
+    def cancel(self) -> None:
+        pass
+
+
+_Fired = _FiredTimer()
+
+
+class _SocketIterator:
+    """Node's readable async iterator over a socket's ``'data'``."""
+
+    def __init__(self, socket: Socket) -> None:
+        self.socket = socket
+        self.chunks: deque[Any] = deque()
+        self.done = False
+        self.error: BaseException | None = None
+        self.waiting: defer.Deferred[None] | None = None
+        socket.on("data", self._onData)
+        socket.on("end", self._onEnd)
+        socket.on("error", self._onError)
+        socket.on("close", self._onClose)
+
+    def _wake(self) -> None:
+        waiting, self.waiting = self.waiting, None
+        if waiting is not None:
+            waiting.callback(None)
+
+    def _onData(self, chunk: Any) -> None:
+        self.chunks.append(chunk)
+        self.socket.pause()
+        self._wake()
+
+    def _onEnd(self) -> None:
+        self.done = True
+        self._wake()
+
+    def _onError(self, err: BaseException) -> None:
+        self.error = err
+        self._wake()
+
+    def _onClose(self, *args: Any) -> None:
+        self.done = True
+        self._wake()
+
+    def __aiter__(self) -> _SocketIterator:
+        return self
+
+    async def __anext__(self) -> Any:
+        while True:
+            if self.chunks:
+                chunk = self.chunks.popleft()
+                if not self.chunks and not self.done:
+                    self.socket.resume()
+                return chunk
+            if self.error is not None:
+                error, self.error = self.error, None
+                self.done = True
+                raise error
+            if self.done:
+                self._detach()
+                raise StopAsyncIteration
+            if self.socket.isPaused():
+                self.socket.resume()
+            self.waiting = defer.Deferred()
+            await self.waiting
+
+    def _detach(self) -> None:
+        s = self.socket
+        s.removeListener("data", self._onData)
+        s.removeListener("end", self._onEnd)
+        s.removeListener("error", self._onError)
+        s.removeListener("close", self._onClose)
+
+    async def aclose(self) -> None:
+        """Leaving the loop early destroys the socket, as in Node."""
+        self._detach()
+        if not self.done:
+            self.socket.destroy()
+
+
+#: Node's legacy name for :class:`Socket`.
+Stream = Socket

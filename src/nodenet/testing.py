@@ -1,0 +1,369 @@
+"""
+Test your nodenet code under trial, without a network.
+
+:func:`socketPair` gives two connected :class:`~nodenet.Socket` objects whose
+bytes travel through memory, driven by a ``task.Clock``: nothing moves until
+the clock is advanced (``clock.advance(0)`` delivers what was written, and
+:func:`flush` keeps advancing until nothing is left to do).  Unlike
+Twisted's ``iosim``, the memory transport honours half-close (a FIN travels
+after the data written before it), pausing (a paused side receives nothing,
+and its peer's writes stay queued, as the kernel would hold them), and
+backpressure (a writer whose queue passes the transport's buffer size is
+paused, and told when it is empty again).
+
+:class:`EventLog` records ``(event, args)`` traces of any emitter, so a test
+compares whole traces::
+
+    clock = Clock()
+    client, server = socketPair(clock)
+    log = EventLog(server, ["data", "end", "close"])
+    client.end(b"hi")
+    flush(clock)
+    assert log.events == [("data", (b"hi",)), ("end", ()), ("close", (False,))]
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterable
+
+from twisted.internet.address import IPv4Address
+from twisted.internet.error import ConnectionAborted, ConnectionDone, ConnectionLost
+from twisted.internet.interfaces import ITCPTransport
+from twisted.internet.task import Clock
+from twisted.python.failure import Failure
+from zope.interface import implementer
+
+from ._protocol import NodeProtocol
+from ._socket import Socket
+from .events import EventEmitter
+
+__all__ = ["MemoryTransport", "socketPair", "EventLog", "flush"]
+
+_DEFAULT_EVENTS = (
+    "lookup",
+    "connectionAttempt",
+    "connectionAttemptFailed",
+    "connectionAttemptTimeout",
+    "connect",
+    "ready",
+    "secure",
+    "data",
+    "end",
+    "finish",
+    "timeout",
+    "drain",
+    "error",
+    "close",
+    "listening",
+    "connection",
+    "drop",
+)
+
+
+@implementer(ITCPTransport)
+class MemoryTransport:
+    """
+    One end of an in-memory TCP connection, with Twisted's transport API.
+
+    Writes queue here and are delivered to the peer's protocol when the
+    clock runs; ``bufferSize`` is the queue size past which a registered
+    streaming producer is paused (Twisted's posix transports use 64 KiB).
+    """
+
+    bufferSize = 65536
+
+    def __init__(self, clock: Clock, host: IPv4Address, peer: IPv4Address) -> None:
+        self.clock = clock
+        self.host = host
+        self.peerAddress = peer
+        self.protocol: Any = None
+        self.other: MemoryTransport | None = None
+        self.outgoing: deque[bytes] = deque()
+        self.queued = 0
+        self.producer: Any = None
+        self.streamingProducer = False
+        self.producerPaused = False
+        self.reading = True
+        self.connected = True
+        self.disconnecting = False
+        self.writeClosing = False  # loseWriteConnection asked
+        self.writeClosed = False  # our FIN was delivered
+        self.readClosed = False  # the peer's FIN was delivered to us
+        self.finPending = False  # the peer's FIN waits for us to read again
+        self.noDelay = False
+        self.keepAlive = False
+        self._scheduled: Any = None
+        self.TLS = False
+
+    # addresses and options
+
+    def getHost(self) -> IPv4Address:
+        return self.host
+
+    def getPeer(self) -> IPv4Address:
+        return self.peerAddress
+
+    def getHandle(self) -> None:
+        return None
+
+    def getTcpNoDelay(self) -> bool:
+        return self.noDelay
+
+    def setTcpNoDelay(self, enabled: bool) -> None:
+        self.noDelay = bool(enabled)
+
+    def getTcpKeepAlive(self) -> bool:
+        return self.keepAlive
+
+    def setTcpKeepAlive(self, enabled: bool) -> None:
+        self.keepAlive = bool(enabled)
+
+    def nodenetQueuedBytes(self) -> int:
+        """Bytes written and not yet delivered to the peer."""
+        return self.queued
+
+    # writing
+
+    def write(self, data: bytes) -> None:
+        if not self.connected or self.writeClosing or self.writeClosed:
+            if self.other is not None and not self.other.connected and data:
+                self._lost(ConnectionLost())
+            return
+        if not data:
+            return
+        self.outgoing.append(bytes(data))
+        self.queued += len(data)
+        if self.producer is not None and self.streamingProducer and self.queued > self.bufferSize:
+            self.producerPaused = True
+            self.producer.pauseProducing()
+        self._schedule()
+
+    def writeSequence(self, data: Iterable[bytes]) -> None:
+        self.write(b"".join(data))
+
+    def registerProducer(self, producer: Any, streaming: bool) -> None:
+        if self.producer is not None:
+            raise RuntimeError("Cannot register producer, because producer already registered.")
+        self.producer = producer
+        self.streamingProducer = streaming
+        if not self.connected:
+            producer.stopProducing()
+
+    def unregisterProducer(self) -> None:
+        self.producer = None
+        self._schedule()
+
+    # reading (we are the producer of our protocol's data)
+
+    def pauseProducing(self) -> None:
+        self.reading = False
+
+    def resumeProducing(self) -> None:
+        if self.connected and not self.disconnecting:
+            self.reading = True
+            if self.other is not None:
+                self.other._schedule()
+            self.clock.callLater(0, self._schedulePendingFin)
+
+    def stopProducing(self) -> None:
+        self.loseConnection()
+
+    # closing
+
+    def loseWriteConnection(self) -> None:
+        if self.connected:
+            self.writeClosing = True
+            self._schedule()
+
+    def loseConnection(self) -> None:
+        if not self.connected or self.disconnecting:
+            return
+        self.disconnecting = True
+        self.reading = False
+        self._schedule()
+
+    def abortConnection(self) -> None:
+        if not self.connected:
+            return
+        self.outgoing.clear()
+        self.queued = 0
+        other = self.other
+        self._lost(ConnectionAborted())
+        if other is not None and other.connected:
+            other.outgoing.clear()
+            other.queued = 0
+            other._lost(ConnectionLost())
+
+    # the pump
+
+    def _schedule(self) -> None:
+        if self._scheduled is None and self.connected:
+            self._scheduled = self.clock.callLater(0, self._pump)
+
+    def _pump(self) -> None:
+        self._scheduled = None
+        other = self.other
+        if not self.connected or other is None:
+            return
+        if self.outgoing and other.connected and other.reading and not other.readClosed:
+            data = b"".join(self.outgoing)
+            self.outgoing.clear()
+            self.queued = 0
+            other.protocol.dataReceived(data)
+            if not self.connected:
+                return
+        elif self.outgoing and not other.connected:
+            self.outgoing.clear()
+            self.queued = 0
+            self._lost(ConnectionLost())
+            return
+        if self.outgoing:
+            return
+        if self.producer is not None and self.producerPaused:
+            self.producerPaused = False
+            self.producer.resumeProducing()
+            if self.outgoing:
+                return
+        if self.producer is not None:
+            return
+        if (self.writeClosing or self.disconnecting) and not self.writeClosed:
+            self.writeClosed = True
+            other._receiveFin()
+            if self.writeClosing and not self.disconnecting and self.connected:
+                self.protocol.writeConnectionLost()
+        if self.disconnecting and self.connected:
+            self._lost(ConnectionDone())
+
+    def _receiveFin(self) -> None:
+        if not self.connected or self.readClosed:
+            return
+        if not self.reading:
+            self.finPending = True
+            return
+        self.readClosed = True
+        self.protocol.readConnectionLost()
+
+    def _schedulePendingFin(self) -> None:
+        if self.finPending and self.reading and self.connected:
+            self.finPending = False
+            self.readClosed = True
+            self.protocol.readConnectionLost()
+
+    def _lost(self, reason: Exception) -> None:
+        if not self.connected:
+            return
+        self.connected = False
+        self.reading = False
+        if self._scheduled is not None:
+            self._scheduled.cancel()
+            self._scheduled = None
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            producer.stopProducing()
+        self.protocol.connectionLost(Failure(reason))
+        other = self.other
+        if other is not None and other.connected and not other.readClosed:
+            # our close reaches the peer as a FIN after what we sent
+            other._schedule()
+            self.clock.callLater(0, other._peerGone)
+
+    def _peerGone(self) -> None:
+        if self.connected:
+            self._receiveFin()
+
+
+def _pair(clock: Clock) -> tuple[MemoryTransport, MemoryTransport]:
+    a = IPv4Address("TCP", "127.0.0.1", 50000)
+    b = IPv4Address("TCP", "127.0.0.1", 8124)
+    client = MemoryTransport(clock, a, b)
+    server = MemoryTransport(clock, b, a)
+    client.other, server.other = server, client
+    return client, server
+
+
+class _Acceptor:
+    """Plays the server's part for the accepted end of a pair."""
+
+    def __init__(self, socket: Socket, pauseOnConnect: bool) -> None:
+        self.socket = socket
+        self.pauseOnConnect = pauseOnConnect
+
+    def _onAccepted(self, handle: NodeProtocol) -> None:
+        self.socket._accepted(handle, None, self.pauseOnConnect)
+
+    def _onHandleGone(self, handle: NodeProtocol) -> None:
+        pass
+
+
+def socketPair(
+    clock: Clock | None = None,
+    *,
+    clientOptions: dict[str, Any] | None = None,
+    serverOptions: dict[str, Any] | None = None,
+    bufferSize: int = 65536,
+) -> tuple[Socket, Socket]:
+    """
+    Two connected sockets over memory: ``(client, server)``.
+
+    The client emits ``'connect'`` and ``'ready'`` on the first
+    ``clock.advance(0)``; the server-side socket is already open, as one
+    handed to a ``'connection'`` listener.  ``clientOptions`` and
+    ``serverOptions`` are ``Socket`` options (``allowHalfOpen``, ...).
+    """
+    clock = clock if clock is not None else Clock()
+    clientTransport, serverTransport = _pair(clock)
+    clientTransport.bufferSize = serverTransport.bufferSize = bufferSize
+    serverOptions = dict(serverOptions or {})
+    pauseOnConnect = bool(serverOptions.pop("pauseOnConnect", False))
+    client = Socket(clientOptions, reactor=clock)
+    server = Socket(serverOptions, reactor=clock)
+    serverProtocol = NodeProtocol(None, _Acceptor(server, pauseOnConnect))  # type: ignore[arg-type]
+    serverTransport.protocol = serverProtocol
+    serverProtocol.makeConnection(serverTransport)
+    clientProtocol = NodeProtocol(client)
+    clientTransport.protocol = clientProtocol
+    client._connecting = True
+    client._hadHandle = True
+
+    def connectClient() -> None:
+        clientProtocol.makeConnection(clientTransport)
+
+    clock.callLater(0, connectClient)
+    return client, server
+
+
+def flush(clock: Clock, limit: int = 10000) -> None:
+    """Advance ``clock`` by zero until no zero-delay call is left."""
+    for _ in range(limit):
+        pending = [c for c in clock.getDelayedCalls() if c.getTime() <= clock.seconds()]
+        if not pending:
+            return
+        clock.advance(0)
+    raise RuntimeError("flush(): the clock never settled")
+
+
+class EventLog:
+    """
+    Records every ``(event, args)`` an emitter emits, in order.
+
+    ``EventLog(emitter[, events])`` listens to ``events`` (by default every
+    event of sockets and servers); ``log.events`` is the trace and
+    ``log.names()`` the event names alone.
+    """
+
+    def __init__(self, emitter: EventEmitter, events: Iterable[str] | None = None) -> None:
+        self.events: list[tuple[str, tuple[Any, ...]]] = []
+        for name in events if events is not None else _DEFAULT_EVENTS:
+            emitter.on(name, self._recorder(name))
+
+    def _recorder(self, name: str) -> Any:
+        def record(*args: Any) -> None:
+            self.events.append((name, args))
+
+        record.__name__ = f"record_{name}"
+        return record
+
+    def names(self) -> list[str]:
+        """The event names of the trace."""
+        return [name for name, _ in self.events]
