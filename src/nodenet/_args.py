@@ -124,6 +124,8 @@ def normalizeArgs(args: tuple[Any, ...]) -> tuple[Options, Callable[..., object]
     options: Options
     if isinstance(first, dict):
         options = dict(first)
+    elif isinstance(first, (list, tuple)):
+        options = {}  # a JavaScript array is an object without a port
     elif isPipeName(first):
         options = {"path": first}
     else:

@@ -34,6 +34,7 @@ from ._protocol import NodeProtocol, ServerFactory
 from ._socket import Socket, _defaultLookup
 from ._tick import getReactor, schedulerFor
 from .errors import (
+    UNSET,
     NodeSystemError,
     codeForErrno,
     invalidArgType,
@@ -130,7 +131,7 @@ class Server(EventEmitter):
                 return {"address": host.host, "family": "IPv4", "port": host.port}
         return self._pipeName
 
-    def getConnections(self, cb: Any = None) -> Server:
+    def getConnections(self, cb: Any = UNSET) -> Server:
         """``cb(None, count)`` on the next tick."""
         validateFunction(cb, "callback")
         self._sched.nextTick(self._safeCall, cb, None, self._connections)
