@@ -4,7 +4,9 @@ A server that answers after asynchronous work, as Node's docs advise.
 Each line a client sends is "processed" for a while (a timer standing in
 for a database or another service); the answer is written only if the
 client is still there (``socket.destroyed`` is checked first), so a client
-that hangs up early costs nothing and raises nothing.
+that hangs up early costs nothing and raises nothing.  The server allows
+half-open connections, so a client may send its lines and end its side at
+once: the answers still reach it, and the server ends when they are out.
 
     python examples/biz_server.py [port] [delayMs]
 """
@@ -40,7 +42,7 @@ def handler(delayMs: float):  # type: ignore[no-untyped-def]
 
 
 def main(port: int, delayMs: float) -> None:
-    server = net.createServer(handler(delayMs))
+    server = net.createServer({"allowHalfOpen": True}, handler(delayMs))
     server.listen(port, "127.0.0.1", lambda: print(f"listening on 127.0.0.1:{port}", flush=True))
 
 

@@ -2,10 +2,12 @@
 The echo server of Node's early documentation, in nodenet.
 
 Greets each client with ``hello``, echoes what it sends, and says
-``goodbye`` when the client ends.  Listens on 127.0.0.1:8124, or on the
-unix socket given as the first argument::
+``goodbye`` when the client ends.  Listens on 127.0.0.1:8124, on another
+port, or on the unix socket given as the first argument (as Node's
+``listen()``, a numeric argument is a port, anything else a path)::
 
     python examples/echo_server.py
+    python examples/echo_server.py 9000
     python examples/echo_server.py /tmp/echo.sock
 """
 
@@ -28,12 +30,12 @@ def onConnection(socket: net.Socket) -> None:
 
 def main(argv: list[str]) -> None:
     server = net.createServer(onConnection)
-    if argv:
-        server.listen(argv[0], lambda: print(f"echo server listening on {argv[0]}", flush=True))
+    where = argv[0] if argv else "8124"
+    if where.isdigit():
+        server.listen(int(where), "127.0.0.1")
     else:
-        server.listen(
-            8124, "127.0.0.1", lambda: print("echo server listening on 127.0.0.1:8124", flush=True)
-        )
+        server.listen(where)
+    server.on("listening", lambda: print(f"echo server listening on {server.address()}", flush=True))
 
 
 if __name__ == "__main__":

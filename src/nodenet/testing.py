@@ -99,24 +99,31 @@ class MemoryTransport:
     # addresses and options
 
     def getHost(self) -> IPv4Address:
+        """Our address."""
         return self.host
 
     def getPeer(self) -> IPv4Address:
+        """The peer's address."""
         return self.peerAddress
 
     def getHandle(self) -> None:
+        """There is no real socket: ``None``."""
         return None
 
     def getTcpNoDelay(self) -> bool:
+        """Whether ``setTcpNoDelay(True)`` was called."""
         return self.noDelay
 
     def setTcpNoDelay(self, enabled: bool) -> None:
+        """Record the no-delay flag (nothing to apply in memory)."""
         self.noDelay = bool(enabled)
 
     def getTcpKeepAlive(self) -> bool:
+        """Whether ``setTcpKeepAlive(True)`` was called."""
         return self.keepAlive
 
     def setTcpKeepAlive(self, enabled: bool) -> None:
+        """Record the keep-alive flag (nothing to apply in memory)."""
         self.keepAlive = bool(enabled)
 
     def nodenetQueuedBytes(self) -> int:
@@ -126,6 +133,7 @@ class MemoryTransport:
     # writing
 
     def write(self, data: bytes) -> None:
+        """Queue ``data`` for the peer; pause a streaming producer past ``bufferSize``."""
         if not self.connected or self.writeClosing or self.writeClosed:
             if self.other is not None and not self.other.connected and data:
                 self._lost(ConnectionLost())
@@ -140,9 +148,11 @@ class MemoryTransport:
         self._schedule()
 
     def writeSequence(self, data: Iterable[bytes]) -> None:
+        """Queue several chunks at once."""
         self.write(b"".join(data))
 
     def registerProducer(self, producer: Any, streaming: bool) -> None:
+        """Register the producer told when our queue fills and empties."""
         if self.producer is not None:
             raise RuntimeError("Cannot register producer, because producer already registered.")
         self.producer = producer
@@ -151,15 +161,18 @@ class MemoryTransport:
             producer.stopProducing()
 
     def unregisterProducer(self) -> None:
+        """Forget the producer (a pending close may now proceed)."""
         self.producer = None
         self._schedule()
 
     # reading (we are the producer of our protocol's data)
 
     def pauseProducing(self) -> None:
+        """Stop delivering data to our protocol (the peer's writes queue up)."""
         self.reading = False
 
     def resumeProducing(self) -> None:
+        """Deliver data again, including a FIN that waited."""
         if self.connected and not self.disconnecting:
             self.reading = True
             if self.other is not None:
@@ -167,16 +180,19 @@ class MemoryTransport:
             self.clock.callLater(0, self._schedulePendingFin)
 
     def stopProducing(self) -> None:
+        """Close the connection."""
         self.loseConnection()
 
     # closing
 
     def loseWriteConnection(self) -> None:
+        """Send our FIN once the queue is delivered."""
         if self.connected:
             self.writeClosing = True
             self._schedule()
 
     def loseConnection(self) -> None:
+        """Close once the queue is delivered; the peer sees a FIN."""
         if not self.connected or self.disconnecting:
             return
         self.disconnecting = True
@@ -184,6 +200,7 @@ class MemoryTransport:
         self._schedule()
 
     def abortConnection(self) -> None:
+        """Close now, discarding the queue; the peer sees a reset."""
         if not self.connected:
             return
         self.outgoing.clear()
