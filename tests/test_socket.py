@@ -190,22 +190,26 @@ class WriteTests(SynchronousTestCase):
     def test_drainAfterPeerResumes(self) -> None:
         """A paused peer holds the writer back; its resume() brings 'drain'."""
         clock = Clock()
-        client, server = socketPair(clock, bufferSize=1024)
+        client, server = socketPair(clock, bufferSize=1024, readSize=4096)
         flush(clock)
         server.pause()
-        results = [client.write(b"z" * 4096) for _ in range(3)]
+        results = [client.write(b"z" * 16384) for _ in range(3)]
         self.assertEqual([False, False, False], results)
         drains: list[str] = []
         client.on("drain", lambda: drains.append("drain"))
         flush(clock)
+        # The paused side reads up to its high-water mark, then stops reading.
         self.assertEqual([], drains)
-        self.assertEqual(0, server.bytesRead)
+        self.assertEqual(16384, server.bytesRead)
+        self.assertEqual(16384, server.readableLength)
+        flush(clock)
+        self.assertEqual(16384, server.bytesRead)
         chunks: list[bytes] = []
         server.on("data", chunks.append)
         server.resume()
         flush(clock)
         self.assertEqual(["drain"], drains)
-        self.assertEqual(3 * 4096, len(b"".join(chunks)))
+        self.assertEqual(3 * 16384, len(b"".join(chunks)))
 
     def test_writeCallbacks(self) -> None:
         """write(data, cb) calls cb(None) asynchronously, never inside write()."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from twisted.internet import error
 from twisted.internet.interfaces import IHalfCloseableProtocol, IPushProducer
 from twisted.internet.protocol import ClientFactory, Factory, Protocol, connectionDone
 from twisted.python.failure import Failure
@@ -40,7 +41,14 @@ if TYPE_CHECKING:
     from ._server import Server
     from ._socket import Socket
 
-__all__ = ["NodeProtocol", "ServerFactory", "ConnectAttemptFactory", "queuedBytes"]
+__all__ = [
+    "NodeProtocol",
+    "ServerFactory",
+    "ConnectAttemptFactory",
+    "queuedBytes",
+    "closeNow",
+    "directWriter",
+]
 
 
 @implementer(IHalfCloseableProtocol, IPushProducer)
@@ -58,17 +66,25 @@ class NodeProtocol(Protocol):
         self.socket = socket
         self.dataReceived = socket._onData  # type: ignore[method-assign]
 
+    def _drainTicks(self) -> None:
+        """Node runs queued ticks when a callback returns: so do we."""
+        owner: Any = self.socket if self.socket is not None else self.server
+        if owner is not None:
+            owner._sched.drainTicks()
+
     def connectionMade(self) -> None:
         transport: Any = self.transport
         transport.registerProducer(self, True)
         if self.socket is None:
             if self.server is not None:
                 self.server._onAccepted(self)
+                self._drainTicks()
             else:
                 transport.loseConnection()
             return
         self.dataReceived = self.socket._onData  # type: ignore[method-assign]
         self.socket._onConnected(self)
+        self._drainTicks()
 
     def dataReceived(self, data: bytes) -> None:
         """Data for a connection that no socket owns (a dropped one): ignored."""
@@ -76,6 +92,7 @@ class NodeProtocol(Protocol):
     def readConnectionLost(self) -> None:
         if self.socket is not None:
             self.socket._onEof(self)
+            self._drainTicks()
         else:
             transport: Any = self.transport
             transport.loseConnection()
@@ -83,11 +100,13 @@ class NodeProtocol(Protocol):
     def writeConnectionLost(self) -> None:
         if self.socket is not None:
             self.socket._onWriteClosed(self)
+            self._drainTicks()
 
     def connectionLost(self, reason: Failure = connectionDone) -> None:
         socket, self.socket = self.socket, None
         if socket is not None:
             socket._onHandleClosed(self, reason)
+            socket._sched.drainTicks()
         if self.server is not None:
             self.server._onHandleGone(self)
 
@@ -101,6 +120,7 @@ class NodeProtocol(Protocol):
     def resumeProducing(self) -> None:
         if self.socket is not None:
             self.socket._onTransportDrained()
+            self._drainTicks()
 
     def stopProducing(self) -> None:
         """The transport is going away; ``connectionLost`` follows."""
@@ -118,6 +138,50 @@ def queuedBytes(transport: Any) -> int:
     except AttributeError:
         getter = getattr(transport, "nodenetQueuedBytes", None)
         return int(getter()) if getter is not None else 0
+
+
+def closeNow(transport: Any) -> None:
+    """
+    Close the transport as Node's ``destroy()`` closes a descriptor.
+
+    What the kernel already took is still sent, then a FIN; what Twisted
+    still holds is dropped, and the close does not wait for the socket to
+    become writable (a peer that reads nothing must not keep it open).
+    Other transports get a plain ``loseConnection()``.
+    """
+    if (
+        hasattr(transport, "_tempDataBuffer")
+        and not getattr(transport, "TLS", False)
+        and transport.connected
+        and not getattr(transport, "disconnected", False)
+    ):
+        transport.dataBuffer = b""
+        transport.offset = 0
+        transport._tempDataBuffer = []
+        transport._tempDataLen = 0
+        # What loseConnection() does once the write side is already closed.
+        transport.stopReading()
+        transport.stopWriting()
+        transport.connectionLost(Failure(error.ConnectionDone()))
+        return
+    discard = getattr(transport, "nodenetDiscardQueued", None)
+    if discard is not None:
+        discard()
+    transport.loseConnection()
+
+
+def directWriter(transport: Any) -> Any:
+    """
+    The transport's ``writeSomeData`` when data may go straight to the kernel.
+
+    Node writes synchronously, so an idle socket's ``write()`` returns
+    ``True`` with nothing queued; a plain posix transport lets nodenet do
+    the same while Twisted's own buffer is empty.  ``None`` for TLS and for
+    transports without it.
+    """
+    if getattr(transport, "TLS", False) or not hasattr(transport, "_tempDataLen"):
+        return None
+    return getattr(transport, "writeSomeData", None)
 
 
 class ServerFactory(Factory):
@@ -149,3 +213,4 @@ class ConnectAttemptFactory(ClientFactory):
 
     def clientConnectionFailed(self, connector: Any, reason: Failure) -> None:
         self.socket._onAttemptFailed(self.attempt, reason)
+        self.socket._sched.drainTicks()

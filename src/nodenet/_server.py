@@ -292,6 +292,7 @@ class Server(EventEmitter):
                 self._safeEmit("error", err)
                 return
             self._bindTCP(address, port, backlog, ipv6Only)
+            self._sched.drainTicks()
 
         if isIP(host):
             self._sched.nextTick(onLookup, None, host, isIP(host))
@@ -300,18 +301,24 @@ class Server(EventEmitter):
 
     def _bindUNIX(self, path: str, backlog: int, readableAll: bool, writableAll: bool) -> None:
         self._pipeName = path
+        # Twisted chmods the socket file to ``mode`` after bind; give it what
+        # bind itself creates (0o777 less the umask), plus Node's
+        # readableAll/writableAll bits.
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o777 & ~umask
+        if readableAll:
+            mode |= 0o444
+        if writableAll:
+            mode |= 0o222
         try:
-            listening = self._reactor.listenUNIX(path, self._factory(), backlog, mode=0o666, wantPID=False)
+            listening = self._reactor.listenUNIX(path, self._factory(), backlog, mode=mode, wantPID=False)
         except (CannotListenError, OSError) as e:
-            self._failed(listenError(codeForErrno(_listenErrno(e)), path, -1))
+            number = _listenErrno(e)
+            # libuv reports a unix bind in a missing directory as EACCES.
+            code = "EACCES" if number == _errno.ENOENT else codeForErrno(number)
+            self._failed(listenError(code, path, -1))
             return
-        if (readableAll or writableAll) and not path.startswith("\0"):
-            mode = os.stat(path).st_mode & 0o777
-            if readableAll:
-                mode |= 0o444
-            if writableAll:
-                mode |= 0o222
-            os.chmod(path, mode)
         self._started(listening)
 
     def _adoptDescriptor(self, fd: int, backlog: Any) -> None:
@@ -417,7 +424,10 @@ class Server(EventEmitter):
             }
         transport.unregisterProducer()
         transport.loseConnection()
-        self._safeEmit("drop", data)
+        if data:
+            self._safeEmit("drop", data)
+        else:
+            self._safeEmit("drop")  # a unix socket has no addresses to report
 
     def _onHandleGone(self, handle: NodeProtocol) -> None:
         """A connection's transport is gone (accepted or dropped)."""
@@ -440,7 +450,7 @@ class Server(EventEmitter):
         server was not listening.  Returns the server.
         """
         if callable(cb):
-            if self._port is None and not self._listenPending:
+            if self._port is None:
                 self.once("close", lambda *a: cb(makeError("ERR_SERVER_NOT_RUNNING")))
             else:
                 self.once("close", cb)
@@ -457,6 +467,7 @@ class Server(EventEmitter):
                 owed, self._closesOwed = self._closesOwed, 0
                 for _i in range(owed):
                     self._emitCloseIfDrained()
+                self._sched.drainTicks()
 
             stopping.addBoth(stopped)
         self._updateActive()

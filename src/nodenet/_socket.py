@@ -47,7 +47,7 @@ from ._args import (
 )
 from ._encodings import StringDecoder, encode, normalizeEncoding
 from ._isip import isIP
-from ._protocol import ConnectAttemptFactory, NodeProtocol, queuedBytes
+from ._protocol import ConnectAttemptFactory, NodeProtocol, closeNow, directWriter, queuedBytes
 from ._tick import getReactor, schedulerFor
 from .errors import (
     UNSET,
@@ -73,9 +73,6 @@ __all__ = ["Socket", "Stream", "defaultAutoSelectFamilyAttemptTimeout"]
 defaultAutoSelectFamilyAttemptTimeout = 250
 #: Node v20's default for ``autoSelectFamily``.
 defaultAutoSelectFamily = True
-#: How long ``destroy()`` lets Twisted flush data it already holds before it
-#: aborts the connection (seconds).
-DESTROY_FLUSH_TIMEOUT = 5.0
 
 _HWM = 16384
 _CHUNK_TYPES = (bytes, bytearray, memoryview)
@@ -130,6 +127,22 @@ def _defaultLookup(reactor: Any) -> Callable[..., None]:
         d.addCallbacks(done, failed)
 
     return lookup
+
+
+def _bindProblem(bind: tuple[str, int], family: int) -> str | None:
+    """Node binds before connecting: the code of a bind that would fail, if any."""
+    af = _stdsocket.AF_INET6 if family == 6 else _stdsocket.AF_INET
+    probe = _stdsocket.socket(af, _stdsocket.SOCK_STREAM)
+    try:
+        probe.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
+        probe.bind(bind)
+    except OSError as e:
+        from .errors import codeForErrno
+
+        return codeForErrno(e.errno)
+    finally:
+        probe.close()
+    return None
 
 
 def _interleave(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -227,7 +240,6 @@ class Socket(EventEmitter):
         # timers and connecting
         self._timer: Any = None
         self._lastActivity = 0.0
-        self._flushGuard: Any = None
         self._attempt = 0
         self._attemptTimer: Any = None
         self._connector: Any = None
@@ -239,6 +251,8 @@ class Socket(EventEmitter):
         self._pendingAfterClose: list[_Callback] = []
         self._adopting = False
         self._lookupPending = False
+        self._direct: Callable[[bytes], Any] | None = None
+        self._resetting = False
 
     # ------------------------------------------------------------------
     # derived state (as lib/net.js and lib/internal/streams derive it)
@@ -255,7 +269,7 @@ class Socket(EventEmitter):
     @property
     def pending(self) -> bool:
         """``True`` while there is no connection yet (or any more)."""
-        return self._handle is None or self._connecting or self._destroyed
+        return not self._hadHandle or self._connecting or self._destroyed
 
     @property
     def destroyed(self) -> bool:
@@ -492,6 +506,8 @@ class Socket(EventEmitter):
         validateConnectOptions(options)
         if self._destroyed or self._closeEmitted or self._hadHandle:
             self._reset()
+            if self.listenerCount("data"):
+                self._flowing = True
             self._peer = None
             self.autoSelectFamilyAttemptedAddresses = []
         if cb is not None:
@@ -573,7 +589,11 @@ class Socket(EventEmitter):
             if self._connecting and not self._destroyed:
                 self._connectMultiple(_interleave(addresses), port, options)
 
-        lookup(host, dnsOptions, onLookup)
+        def onLookupDone(*args: Any) -> None:
+            onLookup(*args)
+            self._sched.drainTicks()
+
+        lookup(host, dnsOptions, onLookupDone)
 
     def _isCurrentAttempt(self, attempt: int) -> bool:
         return attempt == self._attempt and self._connecting and not self._destroyed
@@ -582,14 +602,18 @@ class Socket(EventEmitter):
         self._attempt += 1
         self._attemptInfo = (ip, port, family)
         self.autoSelectFamilyAttemptedAddresses.append(f"{ip}:{port}")
-        self._safeEmit("connectionAttempt", ip, port, family)
-        if not self._isCurrentAttempt(self._attempt):
-            return
         opts = self._connectOptions
         bind = None
         if opts.get("localAddress") is not None or opts.get("localPort") is not None:
             bind = (opts.get("localAddress") or ("::" if family == 6 else "0.0.0.0"),
                     int(opts.get("localPort") or 0))
+            failure = _bindProblem(bind, family)
+            if failure is not None:
+                self.destroy(connectError(failure, "bind", bind[0], bind[1]))
+                return
+        self._safeEmit("connectionAttempt", ip, port, family)
+        if not self._isCurrentAttempt(self._attempt):
+            return
         self._connector = self._reactor.connectTCP(
             ip, port, ConnectAttemptFactory(self, self._attempt), timeout=None, bindAddress=bind
         )
@@ -629,6 +653,7 @@ class Socket(EventEmitter):
             connector.stopConnecting()
         self._safeEmit("connectionAttemptTimeout", ip, port, family)
         self._nextMultiAttempt()
+        self._sched.drainTicks()
 
     def _nextMultiAttempt(self) -> None:
         if not self._connecting or self._destroyed:
@@ -709,6 +734,7 @@ class Socket(EventEmitter):
             self._attemptTimer = None
         self._handle = handle
         self._transport = handle.transport
+        self._direct = directWriter(handle.transport)
         self._connecting = False
         self._connector = None
         self._hadHandle = True
@@ -736,6 +762,7 @@ class Socket(EventEmitter):
         self.server = server
         self._handle = handle
         self._transport = handle.transport
+        self._direct = directWriter(handle.transport)
         self._hadHandle = True
         transport: Any = handle.transport
         self._isUnix = isinstance(transport.getHost(), UNIXAddress)
@@ -787,17 +814,19 @@ class Socket(EventEmitter):
                     if text:
                         self.emit("data", text)
             elif not self._endEmitted and not self._destroyed:
+                # Held (paused, or nobody reads yet): as Node, keep reading
+                # until the high-water mark, then let the kernel hold the peer.
                 self._readBuffer.append(data)
                 self._readableLength += len(data)
-                if not self._readPaused and (
-                    self._flowing is False or self._readableLength >= self._hwm
-                ):
+                if not self._readPaused and self._readableLength >= self._hwm:
                     self._readPaused = True
                     self._transport.pauseProducing()
                 if self._flowing:
                     self._scheduleFlow()
         except BaseException as e:
             self._listenerError(e)
+        if self._sched._ticks:
+            self._sched.drainTicks()
 
     def _scheduleFlow(self) -> None:
         if not self._flowScheduled:
@@ -876,11 +905,14 @@ class Socket(EventEmitter):
             self._safeCall(self.end)
 
     def pause(self) -> Socket:
-        """Stop ``'data'`` and stop reading from the kernel; data that still arrives is held."""
+        """
+        Stop ``'data'``; what still arrives is held.
+
+        As in Node, the socket reads on until it holds ``readableHighWaterMark``
+        bytes and then stops reading from the kernel, so the peer is held
+        back by TCP's own flow control.
+        """
         self._flowing = False
-        if not self._readPaused and self._transport is not None and not self._destroyed:
-            self._readPaused = True
-            self._transport.pauseProducing()
         self._updateActive()
         return self
 
@@ -970,7 +1002,17 @@ class Socket(EventEmitter):
         ):
             return self._writeSlow(data, cb)
         if data:
-            transport.write(data)
+            # As Node, hand the data to the kernel now when nothing is queued
+            # ahead of it; Twisted keeps only what the kernel did not take.
+            direct = self._direct
+            if direct is not None and not queuedBytes(transport):
+                sent = direct(data)
+                if type(sent) is not int:
+                    transport.write(data)  # Twisted reports the error in doWrite
+                elif sent < len(data):
+                    transport.write(data[sent:])
+            else:
+                transport.write(data)
             self._bytesWritten += len(data)
         if cb is not None:
             self._sched.nextTick(cb, None)
@@ -1028,7 +1070,7 @@ class Socket(EventEmitter):
             return
         self._pending = []
         length, self._pendingLength = self._pendingLength, 0
-        self._transport.write(b"".join(chunk for chunk, _ in pending))
+        self._send(b"".join(chunk for chunk, _ in pending))
         self._bytesWritten += length
         for _, cb in pending:
             if cb is not None:
@@ -1039,6 +1081,19 @@ class Socket(EventEmitter):
             else:
                 self._needDrain = False
                 self._sched.nextTick(self._emitDrain)
+
+    def _send(self, data: bytes) -> None:
+        """Write ``data`` now if the kernel takes it, queue the rest in Twisted."""
+        transport = self._transport
+        direct = self._direct
+        if direct is not None and data and not queuedBytes(transport):
+            sent = direct(data)
+            if type(sent) is not int:
+                transport.write(data)
+            elif sent < len(data):
+                transport.write(data[sent:])
+        elif data:
+            transport.write(data)
 
     def _emitDrain(self) -> None:
         if not self._needDrain and not self._destroyed:
@@ -1169,9 +1224,8 @@ class Socket(EventEmitter):
         self._pendingLength = 0
         if error is not None and not self._errorEmitted:
             self._errorEmitted = True
-            self._sched.nextTick(self._emitErrorThenCallbacks, error, pendingCallbacks)
-            pendingCallbacks = []
-        elif pendingCallbacks:
+            self._sched.nextTick(self._safeEmit, "error", error)
+        if pendingCallbacks:
             self._pendingAfterClose = pendingCallbacks
         self._updateActive()
         if handle is not None and transport is not None:
@@ -1179,12 +1233,12 @@ class Socket(EventEmitter):
                 transport.unregisterProducer()
             except Exception:
                 pass
-            transport.loseConnection()
-            if queuedBytes(transport):
-                self._flushGuard = self._reactor.callLater(
-                    DESTROY_FLUSH_TIMEOUT, self._abortAfterFlush, transport
-                )
-            # 'close' is emitted when the transport is really gone.
+            # As Node's close(): what the kernel took is sent, what it did not
+            # is dropped, then our FIN; 'close' follows when the transport is gone.
+            if self._resetting:
+                transport.abortConnection()
+            else:
+                closeNow(transport)
             return self
         if self._connector is not None:
             connector, self._connector = self._connector, None
@@ -1193,30 +1247,13 @@ class Socket(EventEmitter):
         self._sched.onClose(self._emitClose, error is not None)
         return self
 
-    def _abortAfterFlush(self, transport: Any) -> None:
-        self._flushGuard = None
-        transport.abortConnection()
-
-    def _emitErrorThenCallbacks(self, error: BaseException, callbacks: list[_Callback]) -> None:
-        self._safeEmit("error", error)
-        closedEarly = makeError("ERR_SOCKET_CLOSED_BEFORE_CONNECTION")
-        for cb in callbacks:
-            self._safeCall(cb, closedEarly)
-        finishCallbacks, self._finishCallbacks = self._finishCallbacks, []
-        for cb in finishCallbacks:
-            self._safeCall(cb, error)
-
     def resetAndDestroy(self) -> Socket:
         """Close with a TCP RST instead of a FIN; the peer sees ``ECONNRESET``."""
         if self._transport is not None and not self._destroyed:
             if self._isUnix:
                 raise makeError("ERR_INVALID_HANDLE_TYPE")
-            transport = self._transport
+            self._resetting = True
             self.destroy()
-            if self._flushGuard is not None:
-                self._flushGuard.cancel()
-                self._flushGuard = None
-            transport.abortConnection()
         elif self._connecting and not self._destroyed:
             self.destroy()
         else:
@@ -1225,14 +1262,21 @@ class Socket(EventEmitter):
 
     def _onHandleClosed(self, handle: NodeProtocol, reason: Failure) -> None:
         """The transport is gone (Twisted's ``connectionLost``)."""
-        if self._flushGuard is not None:
-            self._flushGuard.cancel()
-            self._flushGuard = None
         if handle is not self._handle:
             return
-        self._transport = None
+        transport, self._transport = self._transport, None
         if not self._destroyed:
             err = fromFailure(reason, "read")
+            if (
+                err is not None
+                and err.code == "ECONNRESET"
+                and self._eof
+                and self._finalCalled
+                and not queuedBytes(transport)
+            ):
+                # Closing after the peer's FIN with nothing left to send: a
+                # hang-up seen now (a unix socket peer that closed) loses nothing.
+                err = None
             if err is None:
                 if self._finalCalled:
                     self._finish()
@@ -1261,7 +1305,7 @@ class Socket(EventEmitter):
                 self._safeCall(cb, closedEarly)
         finishCallbacks, self._finishCallbacks = self._finishCallbacks, []
         for cb in finishCallbacks:
-            self._safeCall(cb, makeError("ERR_STREAM_PREMATURE_CLOSE"))
+            self._safeCall(cb, self._errored or makeError("ERR_STREAM_PREMATURE_CLOSE"))
 
     # ------------------------------------------------------------------
     # timeouts and socket options
@@ -1275,9 +1319,9 @@ class Socket(EventEmitter):
         ms = validateMsecs(msecs)
         if callback is not None:
             validateFunction(callback, "callback")
-        self._timeoutMs = msecs
         if self._destroyed:
             return self
+        self._timeoutMs = msecs
         if ms == 0:
             self._cancelIdleTimer()
             if callback is not None:
@@ -1316,6 +1360,7 @@ class Socket(EventEmitter):
         # One-shot: re-armed by the next activity.
         self._timer = _Fired
         self._safeEmit("timeout")
+        self._sched.drainTicks()
 
     def _cancelTimers(self) -> None:
         self._cancelIdleTimer()
@@ -1483,7 +1528,9 @@ class _SocketIterator:
                 self.done = True
                 raise error
             if self.done:
+                # Node's readable iterator destroys the stream when it is done.
                 self._detach()
+                self.socket.destroy()
                 raise StopAsyncIteration
             if self.socket.isPaused():
                 self.socket.resume()

@@ -46,7 +46,16 @@ _Call = tuple[Callable[..., object], tuple[object, ...]]
 class Scheduler:
     """Three ordered queues of deferred calls, drained on one reactor."""
 
-    __slots__ = ("reactor", "_ticks", "_immediates", "_closes", "_call", "_onError", "__weakref__")
+    __slots__ = (
+        "reactor",
+        "_ticks",
+        "_immediates",
+        "_closes",
+        "_call",
+        "_onError",
+        "_draining",
+        "__weakref__",
+    )
 
     def __init__(self, reactor: Any) -> None:
         self.reactor = reactor
@@ -55,6 +64,7 @@ class Scheduler:
         self._closes: deque[_Call] = deque()
         self._call: IDelayedCall | None = None
         self._onError: Callable[[BaseException], None] | None = None
+        self._draining = False
 
     def pending(self) -> bool:
         """Whether any call is still queued."""
@@ -102,11 +112,27 @@ class Scheduler:
             else:
                 handler(e)
 
-    def _drainTicks(self) -> None:
+    def drainTicks(self) -> None:
+        """
+        Run every queued tick now (Node runs them when a callback returns).
+
+        nodenet calls this at the end of each reactor callback it handles, so
+        ticks run before the reactor goes on to other I/O, as in Node.  Not
+        re-entrant: a tick that leads here again leaves the queue to the
+        outer loop.
+        """
+        if self._draining:
+            return
         ticks = self._ticks
-        while ticks:
-            fn, args = ticks.popleft()
-            self._invoke(fn, args)
+        self._draining = True
+        try:
+            while ticks:
+                fn, args = ticks.popleft()
+                self._invoke(fn, args)
+        finally:
+            self._draining = False
+
+    _drainTicks = drainTicks
 
     def _run(self) -> None:
         self._call = None

@@ -72,6 +72,9 @@ class MemoryTransport:
     """
 
     bufferSize = 65536
+    #: The most one delivery hands to the peer's ``dataReceived`` (Twisted
+    #: reads up to 64 KiB at a time).
+    readSize = 65536
 
     def __init__(self, clock: Clock, host: IPv4Address, peer: IPv4Address) -> None:
         self.clock = clock
@@ -129,6 +132,11 @@ class MemoryTransport:
     def nodenetQueuedBytes(self) -> int:
         """Bytes written and not yet delivered to the peer."""
         return self.queued
+
+    def nodenetDiscardQueued(self) -> None:
+        """Drop what was written and not yet delivered (as a closed descriptor would)."""
+        self.outgoing.clear()
+        self.queued = 0
 
     # writing
 
@@ -226,9 +234,19 @@ class MemoryTransport:
         if self.outgoing and other.connected and other.reading and not other.readClosed:
             data = b"".join(self.outgoing)
             self.outgoing.clear()
-            self.queued = 0
-            other.protocol.dataReceived(data)
-            if not self.connected:
+            offset = 0
+            # Deliver in reads of at most readSize bytes, as a socket would,
+            # stopping as soon as the peer stops reading.
+            while offset < len(data) and other.connected and other.reading:
+                chunk = data[offset : offset + self.readSize]
+                offset += len(chunk)
+                self.queued = len(data) - offset
+                other.protocol.dataReceived(chunk)
+                if not self.connected:
+                    return
+            if offset < len(data):
+                self.outgoing.appendleft(data[offset:])
+                self.queued = len(data) - offset
                 return
         elif self.outgoing and not other.connected:
             self.outgoing.clear()
@@ -319,6 +337,7 @@ def socketPair(
     clientOptions: dict[str, Any] | None = None,
     serverOptions: dict[str, Any] | None = None,
     bufferSize: int = 65536,
+    readSize: int = 65536,
 ) -> tuple[Socket, Socket]:
     """
     Two connected sockets over memory: ``(client, server)``.
@@ -326,11 +345,14 @@ def socketPair(
     The client emits ``'connect'`` and ``'ready'`` on the first
     ``clock.advance(0)``; the server-side socket is already open, as one
     handed to a ``'connection'`` listener.  ``clientOptions`` and
-    ``serverOptions`` are ``Socket`` options (``allowHalfOpen``, ...).
+    ``serverOptions`` are ``Socket`` options (``allowHalfOpen``, ...);
+    ``bufferSize`` is where a writer is paused, ``readSize`` the most one
+    read delivers.
     """
     clock = clock if clock is not None else Clock()
     clientTransport, serverTransport = _pair(clock)
     clientTransport.bufferSize = serverTransport.bufferSize = bufferSize
+    clientTransport.readSize = serverTransport.readSize = readSize
     serverOptions = dict(serverOptions or {})
     pauseOnConnect = bool(serverOptions.pop("pauseOnConnect", False))
     client = Socket(clientOptions, reactor=clock)
