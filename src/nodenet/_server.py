@@ -163,7 +163,9 @@ class Server(EventEmitter):
         server, or ``{'fd': n}``), or keyword options.  ``cb`` becomes a
         ``'listening'`` listener.  Returns the server.
         """
-        if args and not isinstance(args[0], (dict, str, int, float, type(None))) and not callable(args[0]):
+        if args and not isinstance(
+            args[0], (dict, list, tuple, str, int, float, type(None))
+        ) and not callable(args[0]):
             handle: Any = args[0]
             rest = args[1:]
             options, cb = normalizeArgs(({"handle": handle},) + rest)
@@ -216,7 +218,9 @@ class Server(EventEmitter):
                 )
             self._bindUNIX(path, backlog, readableAll, writableAll)
             return self
-        shown = {k: v for k, v in options.items() if v is not None}
+        shown: Any = {k: v for k, v in options.items() if v is not None}
+        if args and isinstance(args[0], (list, tuple)):
+            shown = list(args[0])  # a JavaScript array: an object without a port
         if "port" not in options and "path" not in options:
             raise invalidArgValue("options", shown, 'must have the property "port" or "path"')
         raise invalidArgValue("options", shown)

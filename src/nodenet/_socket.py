@@ -284,7 +284,12 @@ class Socket(EventEmitter):
     @property
     def writable(self) -> bool:
         """Whether ``write()`` may still be called."""
-        return self._writableOpt and not self._destroyed and not self._ending
+        return (
+            self._writableOpt
+            and not self._destroyed
+            and not self._ending
+            and self._errored is None
+        )
 
     @property
     def readyState(self) -> str:
@@ -496,24 +501,22 @@ class Socket(EventEmitter):
         options.update(kwargs)
         if cb is None and callable(options.get("callback")):
             cb = options.pop("callback")
-        if self._connecting:
-            # Node does not guard this; nodenet refuses a second concurrent connect.
-            raise makeError("ERR_SOCKET_CLOSED") if self._destroyed else NodeError(
-                "Socket is already connecting", "ERR_SOCKET_CONNECTING"
-            )
         if options.get("port", UNSET) is UNSET and options.get("path") is None:
             raise makeError("ERR_MISSING_ARGS", "options", "port", "path")
-        validateConnectOptions(options)
         if self._destroyed or self._closeEmitted or self._hadHandle:
+            flowing = self._flowing
             self._reset()
-            if self.listenerCount("data"):
-                self._flowing = True
+            self._flowing = flowing  # Node keeps the flowing state across a reconnect
             self._peer = None
             self.autoSelectFamilyAttemptedAddresses = []
         if cb is not None:
             self.once("connect", cb)
+        # As Node: the socket is connecting before the options are checked, so
+        # a connect() that throws leaves it 'opening' (destroy() closes it).
         self._connecting = True
         self._hadHandle = True
+        self._attempt += 1
+        validateConnectOptions(options)
         timeout = options.get("timeout")
         if timeout is not None:
             self.setTimeout(timeout)
@@ -1049,8 +1052,15 @@ class Socket(EventEmitter):
         if err is not None:
             if cb is not None:
                 self._sched.nextTick(self._safeCall, cb, err)
-            if not self._destroyed:
-                self.destroy(err)
+            if self._destroyed:
+                return False
+            if err.code == "ERR_SOCKET_CLOSED" and not self._ending:
+                # Node's writable side errors now and destroys on the next tick.
+                if self._errored is None:
+                    self._errored = err
+                    self._sched.nextTick(self._destroyErrored)
+                return False
+            self.destroy(err)
             return False
         # queued: while connecting, while corked, or behind queued data
         self._pending.append((data, cb))
@@ -1062,6 +1072,11 @@ class Socket(EventEmitter):
             self._updateActive()
             return False
         return True
+
+    def _destroyErrored(self) -> None:
+        error = self._errored
+        self._errored = None
+        self.destroy(error)
 
     def _flushPending(self) -> None:
         """Hand everything queued to the transport (connect, uncork)."""
@@ -1162,10 +1177,18 @@ class Socket(EventEmitter):
         transport = self._transport
         self._needDrain = False
         transport.unregisterProducer()
-        if self._eof or self._isTls():
-            transport.loseConnection()
-        else:
-            transport.loseWriteConnection()
+        self._sched.hold += 1
+        try:
+            if self._eof and self._direct is not None and not queuedBytes(transport):
+                # Nothing left to send after the peer's FIN: close now, as
+                # libuv completes such a shutdown without waiting a turn.
+                closeNow(transport)
+            elif self._eof or self._isTls():
+                transport.loseConnection()
+            else:
+                transport.loseWriteConnection()
+        finally:
+            self._sched.hold -= 1
 
     def _isTls(self) -> bool:
         return bool(getattr(self._transport, "TLS", False))
@@ -1235,16 +1258,20 @@ class Socket(EventEmitter):
                 pass
             # As Node's close(): what the kernel took is sent, what it did not
             # is dropped, then our FIN; 'close' follows when the transport is gone.
-            if self._resetting:
-                transport.abortConnection()
-            else:
-                closeNow(transport)
+            self._sched.hold += 1
+            try:
+                if self._resetting:
+                    transport.abortConnection()
+                else:
+                    closeNow(transport)
+            finally:
+                self._sched.hold -= 1
             return self
         if self._connector is not None:
             connector, self._connector = self._connector, None
             self._attempt += 1
             connector.stopConnecting()
-        self._sched.onClose(self._emitClose, error is not None)
+        self._sched.onClose(self._emitClose)
         return self
 
     def resetAndDestroy(self) -> Socket:
@@ -1278,25 +1305,29 @@ class Socket(EventEmitter):
                 # hang-up seen now (a unix socket peer that closed) loses nothing.
                 err = None
             if err is None:
-                if self._finalCalled:
-                    self._finish()
-                if not self._destroyed:
-                    if not self._endEmitted and self._readableOpt and not self._eof:
-                        # the peer went away without a FIN we saw (e.g. while paused)
-                        self._eof = True
-                    self.destroy()
+                self._sched.nextTick(self._closedCleanly)
             else:
                 self.destroy(err)
-        self._sched.onClose(self._emitClose, self._errored is not None)
+        self._sched.onClose(self._emitClose)
 
-    def _emitClose(self, hadError: bool) -> None:
+    def _closedCleanly(self) -> None:
+        """The transport closed without error: ``'finish'`` if owed, then destroy."""
+        if self._finalCalled:
+            self._finish()
+        if not self._destroyed:
+            if not self._endEmitted and self._readableOpt and not self._eof:
+                # the peer went away without a FIN we saw (e.g. while paused)
+                self._eof = True
+            self.destroy()
+
+    def _emitClose(self) -> None:
         # Node passes no argument when the socket never had a handle; nodenet
         # always passes hadError (the one documented divergence).
         if self._closeEmitted:
             return
         self._closeEmitted = True
         self._updateActive()
-        self._safeEmit("close", hadError)
+        self._safeEmit("close", self._errored is not None)
         callbacks = getattr(self, "_pendingAfterClose", None)
         if callbacks:
             self._pendingAfterClose = []
@@ -1316,12 +1347,12 @@ class Socket(EventEmitter):
 
         One-shot, re-armed by any read or write; it never closes the socket.
         """
+        if self._destroyed:
+            return self
+        self._timeoutMs = msecs  # Node sets the property before checking it
         ms = validateMsecs(msecs)
         if callback is not None:
             validateFunction(callback, "callback")
-        if self._destroyed:
-            return self
-        self._timeoutMs = msecs
         if ms == 0:
             self._cancelIdleTimer()
             if callback is not None:

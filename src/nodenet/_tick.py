@@ -15,8 +15,12 @@ FIFO queues and drains them from a single ``callLater(0)``:
    it queued;
 3. the close callbacks queued before this turn began, likewise.
 
-Anything queued by phases 2 and 3 for their own phase waits for the next
-turn, as in Node.
+Immediates and close callbacks wait for the reactor to poll for I/O once
+after they were queued (Node's check and close phases follow its poll
+phase), and anything queued by phases 2 and 3 for their own phase waits for
+the next turn, as in Node.  nodenet also drains the ticks when each reactor
+callback it handles returns (:meth:`Scheduler.drainTicks`), so ticks run
+before other I/O, as Node's do.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class Scheduler:
         "_call",
         "_onError",
         "_draining",
+        "hold",
+        "_lateTurn",
         "__weakref__",
     )
 
@@ -65,6 +71,11 @@ class Scheduler:
         self._call: IDelayedCall | None = None
         self._onError: Callable[[BaseException], None] | None = None
         self._draining = False
+        #: Non-zero while nodenet itself calls into Twisted from inside user
+        #: code (a destroy() that closes the transport at once): callbacks
+        #: that re-enter then must not run ticks in the middle of that code.
+        self.hold = 0
+        self._lateTurn = False
 
     def pending(self) -> bool:
         """Whether any call is still queued."""
@@ -121,7 +132,7 @@ class Scheduler:
         re-entrant: a tick that leads here again leaves the queue to the
         outer loop.
         """
-        if self._draining:
+        if self._draining or self.hold:
             return
         ticks = self._ticks
         self._draining = True
@@ -136,14 +147,22 @@ class Scheduler:
 
     def _run(self) -> None:
         self._call = None
-        self._drainTicks()
-        for queue in (self._immediates, self._closes):
-            for _ in range(len(queue)):
-                if not queue:
-                    break
-                fn, args = queue.popleft()
-                self._invoke(fn, args)
-                self._drainTicks()
+        self.drainTicks()
+        if self._immediates or self._closes:
+            if not self._lateTurn:
+                # Node runs immediates (and then close callbacks) after the
+                # loop's I/O phase: let the reactor poll once before them.
+                self._lateTurn = True
+                self._schedule()
+                return
+            self._lateTurn = False
+            for queue in (self._immediates, self._closes):
+                for _ in range(len(queue)):
+                    if not queue:
+                        break
+                    fn, args = queue.popleft()
+                    self._invoke(fn, args)
+                    self.drainTicks()
         if self.pending():
             self._schedule()
 

@@ -47,7 +47,7 @@ __all__ = [
 _log = Logger()
 
 #: Node's ``TIMEOUT_MAX``: the longest delay, 2 ** 31 - 1 milliseconds.
-TIMEOUT_MAX = 2**31 - 1
+_TIMEOUT_MAX = 2**31 - 1
 
 _JS_SPACE = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -97,8 +97,8 @@ def _stringToNumber(text: str) -> float:
 def _delay(ms: object) -> float:
     """Node's coercion of a timer duration, in milliseconds."""
     after = _toNumber(ms)
-    if not 1 <= after <= TIMEOUT_MAX:
-        if after > TIMEOUT_MAX:
+    if not 1 <= after <= _TIMEOUT_MAX:
+        if after > _TIMEOUT_MAX:
             _log.warn(
                 "TimeoutOverflowWarning: {message}",
                 message=f"{inspect(after)} does not fit into a 32-bit signed integer.\n"
@@ -192,7 +192,9 @@ class Timeout:
         if self._repeat and self._onTimeout is not None:
             self._insert(start)
         self._report()
-        schedulerFor(self._reactor)._drainTicks()
+        loop = _loop._current
+        if loop is None or not loop.finished:
+            schedulerFor(self._reactor)._drainTicks()
 
     def _clear(self) -> None:
         self._onTimeout = None

@@ -113,11 +113,15 @@ function tryLog(label, fn) {
   }
 }
 
+let barked = false;
+
+// End the process after ms milliseconds without keeping it alive; the trace
+// then ends with ["WATCHDOG"] (and no ["exit"], as in harness.py).
 function watchdog(ms = 4000) {
-  setTimeout(() => { L('WATCHDOG'); process.exit(3); }, ms).unref();
+  setTimeout(() => { L('WATCHDOG'); barked = true; process.exit(3); }, ms).unref();
 }
 
-process.on('exit', () => L('exit'));
+process.on('exit', () => { if (!barked) L('exit'); });
 watchdog();
 
 module.exports = {net, st, sst, errInfo, fmt, L, port, subst, trace, traceServer,

@@ -32,6 +32,7 @@ import nodenet as net
 from nodenet.errors import UNSET
 
 __all__ = [
+    "Error",
     "SERVER_EVENTS",
     "SOCKET_EVENTS",
     "L",
@@ -50,6 +51,17 @@ __all__ = [
 ]
 
 _ERROR_KEYS = ("errno", "syscall", "address", "port", "hostname", "localAddress", "localPort")
+
+
+class Error(Exception):
+    """JavaScript's plain ``Error``: named ``'Error'``, with a message and no code."""
+
+    name = "Error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = None
 
 
 def st(s: Any) -> dict[str, Any]:

@@ -23,7 +23,7 @@ const forms = [
 ];
 
 function reg(label, a) {
-  if (a && typeof a === 'object' && a.port) port(a.port, `PORT(${label})`);
+  if (a && typeof a === 'object' && a.port) port(a.port);
 }
 
 function next(i) {
