@@ -8,7 +8,8 @@ from twisted.trial.unittest import SynchronousTestCase
 
 import nodenet
 import nodenet as net
-from nodenet import errors, events, net as netModule, testing, timers
+from nodenet import errors, events, testing, timers
+from nodenet import net as netModule
 
 PROMISED = {
     "createServer",

@@ -162,7 +162,7 @@ def closeNow(transport: Any) -> None:
         # What loseConnection() does once the write side is already closed.
         transport.stopReading()
         transport.stopWriting()
-        transport.connectionLost(Failure(error.ConnectionDone()))
+        transport.connectionLost(Failure(error.ConnectionDone()))  # type: ignore[no-untyped-call]
         return
     discard = getattr(transport, "nodenetDiscardQueued", None)
     if discard is not None:

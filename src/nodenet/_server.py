@@ -14,7 +14,8 @@ from __future__ import annotations
 import errno as _errno
 import os
 import socket as _stdsocket
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from twisted.internet import defer
 from twisted.internet.address import IPv4Address, IPv6Address

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import socket as _stdsocket
 from collections import deque
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
@@ -37,7 +37,6 @@ from twisted.python.failure import Failure
 from . import _loop
 from ._args import (
     Options,
-    isPipeName,
     mergeOptions,
     normalizeArgs,
     validateConnectOptions,
@@ -719,8 +718,9 @@ class Socket(EventEmitter):
             dup.setblocking(False)
             proto = NodeProtocol(self)
             self._hadHandle = True
-            from ._protocol import ServerFactory  # noqa: F401  (factory only needs buildProtocol)
             from twisted.internet.protocol import Factory
+
+            from ._protocol import ServerFactory  # noqa: F401  (factory only needs buildProtocol)
 
             self._isUnix = family == _stdsocket.AF_UNIX
             self._adopting = True

@@ -25,7 +25,8 @@ compares whole traces::
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from twisted.internet.address import IPv4Address
 from twisted.internet.error import ConnectionAborted, ConnectionDone, ConnectionLost
@@ -296,7 +297,7 @@ class MemoryTransport:
         producer, self.producer = self.producer, None
         if producer is not None:
             producer.stopProducing()
-        self.protocol.connectionLost(Failure(reason))
+        self.protocol.connectionLost(Failure(reason))  # type: ignore[no-untyped-call]
         other = self.other
         if other is not None and other.connected and not other.readClosed:
             # our close reaches the peer as a FIN after what we sent
@@ -359,14 +360,14 @@ def socketPair(
     server = Socket(serverOptions, reactor=clock)
     serverProtocol = NodeProtocol(None, _Acceptor(server, pauseOnConnect))  # type: ignore[arg-type]
     serverTransport.protocol = serverProtocol
-    serverProtocol.makeConnection(serverTransport)
+    serverProtocol.makeConnection(serverTransport)  # type: ignore[no-untyped-call]
     clientProtocol = NodeProtocol(client)
     clientTransport.protocol = clientProtocol
     client._connecting = True
     client._hadHandle = True
 
     def connectClient() -> None:
-        clientProtocol.makeConnection(clientTransport)
+        clientProtocol.makeConnection(clientTransport)  # type: ignore[no-untyped-call]
 
     clock.callLater(0, connectClient)
     return client, server
@@ -375,7 +376,8 @@ def socketPair(
 def flush(clock: Clock, limit: int = 10000) -> None:
     """Advance ``clock`` by zero until no zero-delay call is left."""
     for _ in range(limit):
-        pending = [c for c in clock.getDelayedCalls() if c.getTime() <= clock.seconds()]
+        calls: list[Any] = list(clock.getDelayedCalls())
+        pending = [c for c in calls if c.getTime() <= clock.seconds()]
         if not pending:
             return
         clock.advance(0)
