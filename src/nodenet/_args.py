@@ -15,40 +15,51 @@ from typing import Any
 
 from .errors import UNSET, badPort, invalidArgType, invalidArgValue, makeError, outOfRange
 
-_HEX = re.compile(r"[+-]?0[xX][0-9a-fA-F]+\Z")
-_OCT = re.compile(r"0[oO][0-7]+\Z")
-_BIN = re.compile(r"0[bB][01]+\Z")
-_DEC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
-_JS_SPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_SPACE = (
+    "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_RADIX = re.compile(r"0(?:[xX](?P<x>[0-9a-fA-F]+)|[oO](?P<o>[0-7]+)|[bB](?P<b>[01]+))")
 
 
 def jsNumber(value: object) -> float:
-    """JavaScript's ``Number(value)`` for the values ports and fds come as."""
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, (int, float)):
-        return float(value)
+    """JavaScript's ``Number(value)`` for the values a Python program passes (ports, delays)."""
+    if value is UNSET:
+        return math.nan
     if value is None:
         return 0.0
     if isinstance(value, str):
-        text = value.strip(_JS_SPACE)
-        if not text:
-            return 0.0
-        if text in ("Infinity", "+Infinity"):
-            return math.inf
-        if text == "-Infinity":
-            return -math.inf
-        if _HEX.match(text):
-            if text[0] in "+-":
-                return math.nan
-            return float(int(text, 16))
-        if _OCT.match(text):
-            return float(int(text[2:], 8))
-        if _BIN.match(text):
-            return float(int(text[2:], 2))
-        if _DEC.match(text):
-            return float(text)
-        return math.nan
+        return _stringToNumber(value)
+    if isinstance(value, (int, float)) or hasattr(value, "__float__"):
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf  # type: ignore[operator]
+        except (TypeError, ValueError):
+            return math.nan
+    return math.nan
+
+
+def _stringToNumber(text: str) -> float:
+    text = text.strip(_JS_SPACE)
+    if not text:
+        return 0.0
+    if text in ("Infinity", "+Infinity"):
+        return math.inf
+    if text == "-Infinity":
+        return -math.inf
+    if _DECIMAL.fullmatch(text):
+        return float(text)
+    match = _RADIX.fullmatch(text)
+    if match:
+        for key, base in (("x", 16), ("o", 8), ("b", 2)):
+            digits = match.group(key)
+            if digits:
+                try:
+                    return float(int(digits, base))
+                except OverflowError:
+                    return math.inf
     return math.nan
 
 

@@ -18,8 +18,6 @@ coroutine or ``Deferred`` it returns) is an uncaught exception: under
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from inspect import iscoroutine
 from typing import Any
@@ -29,6 +27,7 @@ from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 
 from . import _loop
+from ._args import jsNumber as _toNumber
 from ._tick import Scheduler, getReactor, schedulerFor
 from .errors import UNSET, inspect, invalidArgType
 
@@ -48,51 +47,6 @@ _log = Logger()
 
 #: Node's ``TIMEOUT_MAX``: the longest delay, 2 ** 31 - 1 milliseconds.
 _TIMEOUT_MAX = 2**31 - 1
-
-_JS_SPACE = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_RADIX = re.compile(r"0(?:[xX](?P<x>[0-9a-fA-F]+)|[oO](?P<o>[0-7]+)|[bB](?P<b>[01]+))")
-
-
-def _toNumber(value: object) -> float:
-    """JavaScript's ``value * 1`` for the values a Python program passes."""
-    if value is UNSET:
-        return math.nan
-    if value is None:
-        return 0.0
-    if isinstance(value, str):
-        return _stringToNumber(value)
-    if isinstance(value, (int, float)) or hasattr(value, "__float__"):
-        try:
-            return float(value)
-        except OverflowError:
-            return math.inf if value > 0 else -math.inf  # type: ignore[operator]
-        except (TypeError, ValueError):
-            return math.nan
-    return math.nan
-
-
-def _stringToNumber(text: str) -> float:
-    text = text.strip(_JS_SPACE)
-    if not text:
-        return 0.0
-    if text in ("Infinity", "+Infinity"):
-        return math.inf
-    if text == "-Infinity":
-        return -math.inf
-    if _DECIMAL.fullmatch(text):
-        return float(text)
-    match = _RADIX.fullmatch(text)
-    if match:
-        for key, base in (("x", 16), ("o", 8), ("b", 2)):
-            digits = match.group(key)
-            if digits:
-                try:
-                    return float(int(digits, base))
-                except OverflowError:
-                    return math.inf
-    return math.nan
-
 
 def _delay(ms: object) -> float:
     """Node's coercion of a timer duration, in milliseconds."""
