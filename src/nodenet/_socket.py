@@ -703,9 +703,8 @@ class Socket(EventEmitter):
                 self.destroy(err)
             return
         self._connectErrors.append(err)
+        # readyState stays 'opening' through the attempts, as in Node.
         self._safeEmit("connectionAttemptFailed", ip, port, family, err)
-        if not multi:
-            self._connecting = False
         self._nextMultiAttempt()
 
     def _adoptFd(self, fd: Any) -> None:
