@@ -203,6 +203,31 @@ class RunProgramTests(SynchronousTestCase):
             done.stderr,
         )
 
+    def test_socketListenerRaises(self) -> None:
+        """
+        An exception from a socket's listener ends a C{net.run()} program:
+        C{run()} raises it, as Node's process would crash.
+        """
+        done = runProgram(
+            self,
+            """
+            import nodenet as net
+            def main():
+                def onConnection(socket):
+                    socket.on("data", lambda data: (_ for _ in ()).throw(ValueError(data)))
+                server = net.createServer(onConnection)
+                def listening():
+                    client = net.connect(server.address()["port"], "127.0.0.1")
+                    client.write(b"boom")
+                server.listen(0, "127.0.0.1", listening)
+            try:
+                net.run(main)
+            except ValueError as e:
+                report(caught=repr(e))
+            """,
+        )
+        self.assertEqual((0, {"caught": "ValueError(b'boom')"}), (done.returncode, done.report), done.stderr)
+
     def test_tickRaisesUncaught(self) -> None:
         """
         An exception escaping a call queued straight on the tick scheduler (as

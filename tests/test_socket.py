@@ -480,6 +480,23 @@ class ReadTests(SynchronousTestCase):
         self.assertEqual(20 * 4096, len(b"".join(received)))
         self.assertTrue(c.writableEnded)
 
+    def test_unpipe(self) -> None:
+        """unpipe() stops the flow to that destination only."""
+        clock = Clock()
+        a, b = socketPair(clock)
+        c, d = socketPair(clock)
+        flush(clock)
+        b.pipe(c)
+        received: list[bytes] = []
+        d.on("data", received.append)
+        a.write(b"one")
+        flush(clock)
+        self.assertIs(b, b.unpipe(c))
+        a.write(b"two")
+        flush(clock)
+        self.assertEqual([b"one"], received)
+        self.assertEqual(0, b.listenerCount("end"))
+
 
 class DestroyTests(SynchronousTestCase):
     """destroy() and error ordering."""

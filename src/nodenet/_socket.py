@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
+from twisted.internet.protocol import Factory
 from twisted.python.failure import Failure
 
 from . import _loop
@@ -197,6 +198,7 @@ class Socket(EventEmitter):
         self._defaultEncoding = "utf8"
         self._peer: dict[str, Any] | None = None
         self.autoSelectFamilyAttemptedAddresses: list[str] = []
+        self._pipes: list[tuple[Any, _Callback]] = []
         self._reset()
         fd = opts.get("fd")
         if fd is not None:
@@ -717,13 +719,12 @@ class Socket(EventEmitter):
             dup.setblocking(False)
             proto = NodeProtocol(self)
             self._hadHandle = True
-            from twisted.internet.protocol import Factory
-
-            from ._protocol import ServerFactory  # noqa: F401  (factory only needs buildProtocol)
-
             self._isUnix = family == _stdsocket.AF_UNIX
             self._adopting = True
-            self._reactor.adoptStreamConnection(dup.fileno(), family, Factory.forProtocol(lambda: proto))
+            # Twisted dups the descriptor again; ours is closed below.
+            self._reactor.adoptStreamConnection(
+                dup.fileno(), family, Factory.forProtocol(lambda: proto)
+            )
         finally:
             dup.close()
 
@@ -1003,18 +1004,9 @@ class Socket(EventEmitter):
             or self._pending
         ):
             return self._writeSlow(data, cb)
+        held = False
         if data:
-            # As Node, hand the data to the kernel now when nothing is queued
-            # ahead of it; Twisted keeps only what the kernel did not take.
-            direct = self._direct
-            if direct is not None and not queuedBytes(transport):
-                sent = direct(data)
-                if type(sent) is not int:
-                    transport.write(data)  # Twisted reports the error in doWrite
-                elif sent < len(data):
-                    transport.write(data[sent:])
-            else:
-                transport.write(data)
+            held = self._send(data)
             self._bytesWritten += len(data)
         if cb is not None:
             self._sched.nextTick(cb, None)
@@ -1023,7 +1015,7 @@ class Socket(EventEmitter):
         if self._transportPaused or self._needDrain:
             self._needDrain = True
             return False
-        if queuedBytes(transport) >= self._hwm:
+        if held and queuedBytes(transport) >= self._hwm:
             self._owedDrain(transport)
             return False
         return True
@@ -1084,7 +1076,8 @@ class Socket(EventEmitter):
             return
         self._pending = []
         length, self._pendingLength = self._pendingLength, 0
-        self._send(b"".join(chunk for chunk, _ in pending))
+        if length:
+            self._send(b"".join(chunk for chunk, _ in pending))
         self._bytesWritten += length
         for _, cb in pending:
             if cb is not None:
@@ -1096,18 +1089,23 @@ class Socket(EventEmitter):
                 self._needDrain = False
                 self._sched.nextTick(self._emitDrain)
 
-    def _send(self, data: bytes) -> None:
-        """Write ``data`` now if the kernel takes it, queue the rest in Twisted."""
+    def _send(self, data: bytes) -> bool:
+        """
+        Hand ``data`` to the kernel now if nothing is queued ahead of it (as
+        Node writes synchronously); Twisted keeps what the kernel did not take.
+
+        Returns whether Twisted holds data afterwards.
+        """
         transport = self._transport
         direct = self._direct
-        if direct is not None and data and not queuedBytes(transport):
+        if direct is not None and not queuedBytes(transport):
             sent = direct(data)
-            if type(sent) is not int:
-                transport.write(data)
-            elif sent < len(data):
-                transport.write(data[sent:])
-        elif data:
-            transport.write(data)
+            if type(sent) is int:  # else the connection is lost: doWrite reports it
+                if sent == len(data):
+                    return False
+                data = data[sent:]
+        transport.write(data)
+        return True
 
     def _emitDrain(self) -> None:
         if not self._needDrain and not self._destroyed:
@@ -1471,19 +1469,23 @@ class Socket(EventEmitter):
             self.removeListener("data", ondata)
             destination.removeListener("drain", ondrain)
             self.removeListener("end", onend)
+            self.removeListener("close", cleanup)
+            self._pipes = [p for p in self._pipes if p[1] is not cleanup]
 
         destination.on("drain", ondrain)
         self.on("data", ondata)
         self.on("end", onend)
-        self.once("close", cleanup)
+        self.on("close", cleanup)
+        self._pipes.append((destination, cleanup))
         destination.emit("pipe", self)
         return destination
 
     def unpipe(self, destination: Any = None) -> Socket:
-        """Stop a ``pipe()`` (all pipes when no destination is given)."""
-        for listener in list(self.listeners("data")):
-            if getattr(listener, "__name__", "") == "ondata":
-                self.removeListener("data", listener)
+        """Stop a ``pipe()`` to ``destination`` (every pipe when none is given)."""
+        for dest, cleanup in list(self._pipes):
+            if destination is None or dest is destination:
+                cleanup()
+                dest.emit("unpipe", self)
         return self
 
     def __aiter__(self) -> AsyncIterator[Any]:
