@@ -22,28 +22,7 @@ from twisted.internet.defer import Deferred, DeferredList, succeed
 from twisted.trial.unittest import TestCase
 
 import nodenet as net
-from nodenet.testing import EventLog
-
-#: Every event a socket can emit; traces record all of them, so an event
-#: that should not happen shows up as a difference.
-SOCKET_EVENTS = (
-    "lookup",
-    "connectionAttempt",
-    "connectionAttemptFailed",
-    "connectionAttemptTimeout",
-    "connect",
-    "ready",
-    "data",
-    "end",
-    "finish",
-    "timeout",
-    "drain",
-    "error",
-    "close",
-)
-
-#: Every event a server can emit.
-SERVER_EVENTS = ("listening", "connection", "drop", "error", "close")
+from nodenet.testing import SERVER_EVENTS, SOCKET_EVENTS, EventLog
 
 #: How long the clean-up of a failed test waits for a ``'close'`` (seconds).
 CLEANUP_WAIT = 2.0

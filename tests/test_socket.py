@@ -16,7 +16,6 @@ import nodenet as net
 from nodenet import errors
 from nodenet.testing import EventLog, flush, socketPair
 
-SOCKET_EVENTS = ["connect", "ready", "data", "end", "finish", "drain", "error", "close"]
 
 
 def stateLog(socket: net.Socket, log: list[Any], events: list[str]) -> None:

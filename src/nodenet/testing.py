@@ -39,9 +39,17 @@ from ._protocol import NodeProtocol
 from ._socket import Socket
 from .events import EventEmitter
 
-__all__ = ["MemoryTransport", "socketPair", "EventLog", "flush"]
+__all__ = [
+    "MemoryTransport",
+    "socketPair",
+    "EventLog",
+    "flush",
+    "SOCKET_EVENTS",
+    "SERVER_EVENTS",
+]
 
-_DEFAULT_EVENTS = (
+#: Every event a socket can emit.
+SOCKET_EVENTS = (
     "lookup",
     "connectionAttempt",
     "connectionAttemptFailed",
@@ -56,10 +64,12 @@ _DEFAULT_EVENTS = (
     "drain",
     "error",
     "close",
-    "listening",
-    "connection",
-    "drop",
 )
+
+#: Every event a server can emit.
+SERVER_EVENTS = ("listening", "connection", "drop", "error", "close")
+
+_DEFAULT_EVENTS = SOCKET_EVENTS + ("listening", "connection", "drop")
 
 
 @implementer(ITCPTransport)
