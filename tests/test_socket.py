@@ -17,7 +17,6 @@ from nodenet import errors
 from nodenet.testing import EventLog, flush, socketPair
 
 
-
 def stateLog(socket: net.Socket, log: list[Any], events: list[str]) -> None:
     """Record (event, args, readyState) for each of ``events``."""
     for name in events:
