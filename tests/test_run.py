@@ -228,6 +228,38 @@ class RunProgramTests(SynchronousTestCase):
         )
         self.assertEqual((0, {"caught": "ValueError(b'boom')"}), (done.returncode, done.report), done.stderr)
 
+    def test_unrefConnectionsEndQuietly(self) -> None:
+        """
+        Unref'd open connections do not keep the program alive, and when the
+        reactor drops them at exit nothing is emitted for them (no 'error'
+        without a listener, no 'close'), as a Node process just ends.
+        """
+        done = runProgram(
+            self,
+            """
+            import nodenet as net
+            events = []
+            def main():
+                def onConnection(s):
+                    s.unref()  # as in Node, server.unref() leaves accepted sockets ref'd
+                    s.on("close", lambda h: events.append(("server side", h)))
+                server = net.createServer(onConnection)
+                def listening():
+                    client = net.connect(server.address()["port"], "127.0.0.1")
+                    client.on("connect", lambda: (client.unref(), server.unref()))
+                    client.on("close", lambda h: events.append(("client", h)))
+                server.listen(0, "127.0.0.1", listening)
+            net.run(main)
+            report(events=sorted(events))
+            """,
+        )
+        self.assertEqual(
+            (0, {"events": []}),
+            (done.returncode, done.report),
+            done.stderr,
+        )
+        self.assertNotIn("ECONNRESET", done.stderr)
+
     def test_tickRaisesUncaught(self) -> None:
         """
         An exception escaping a call queued straight on the tick scheduler (as

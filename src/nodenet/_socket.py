@@ -1301,6 +1301,10 @@ class Socket(EventEmitter):
                 # Closing after the peer's FIN with nothing left to send: a
                 # hang-up seen now (a unix socket peer that closed) loses nothing.
                 err = None
+            if err is not None and getattr(self._reactor, "_stopped", False):
+                # The reactor is shutting down and drops every connection, as
+                # a Node process ends: nobody is left to handle an 'error'.
+                err = None
             if err is None:
                 self._sched.nextTick(self._closedCleanly)
             else:
