@@ -12,10 +12,13 @@ nodenet: Node.js's ``net`` module for Python, on Twisted.
     net.run(lambda: net.createServer(handler).listen(8124))
 
 Submodules: :mod:`nodenet.events`, :mod:`nodenet.errors`,
-:mod:`nodenet.timers`, :mod:`nodenet.testing`.
+:mod:`nodenet.timers`, :mod:`nodenet.testing`, :mod:`nodenet.tls`
+(imported on first use: it loads OpenSSL).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from . import errors, events, net, timers
 from ._loop import run
@@ -36,7 +39,35 @@ from .net import (
     setDefaultAutoSelectFamilyAttemptTimeout,
 )
 
+if TYPE_CHECKING:
+    from . import tls
+    from ._tls import SecureContext
+
 __version__ = "0.1.0"
+
+
+def createCredentials(details: dict[str, Any] | None = None, **kwargs: Any) -> SecureContext:
+    """
+    Node 0.x's ``crypto.createCredentials({'key', 'cert', 'ca', 'passphrase'})``
+    (also keyword arguments): the credentials for ``socket.setSecure()``.
+
+    PEM ``str``/``bytes``; ``ca`` one or a list.  A bad key or certificate, a
+    key that does not match its certificate or a wrong passphrase raise at
+    once, with Node's error codes.  The result is a
+    :class:`nodenet.tls.SecureContext`.
+    """
+    from ._tls import createSecureContext
+
+    return createSecureContext(details, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    # nodenet.tls is imported on first use: it loads OpenSSL.
+    if name == "tls":
+        import importlib
+
+        return importlib.import_module(".tls", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "EventEmitter",
@@ -45,6 +76,7 @@ __all__ = [
     "Stream",
     "connect",
     "createConnection",
+    "createCredentials",
     "createServer",
     "errors",
     "events",
@@ -59,4 +91,5 @@ __all__ = [
     "setDefaultAutoSelectFamily",
     "setDefaultAutoSelectFamilyAttemptTimeout",
     "timers",
+    "tls",
 ]

@@ -18,6 +18,7 @@ Twisted calls                   nodenet does
 ``pauseProducing``              Twisted's write buffer is full: ``write()``
                                 returns ``False`` from now on
 ``resumeProducing``             Twisted's write buffer is empty: ``'drain'``
+``handshakeCompleted``          TLS is up: ``'secure'`` (``'secureConnect'``...)
 ==============================  ==========================================
 
 The protocol always provides :class:`IHalfCloseableProtocol`, because
@@ -25,6 +26,12 @@ without it a peer's FIN makes Twisted drop our queued outgoing data, and it
 registers itself as the transport's streaming producer, because that is the
 only notification Twisted gives when its write buffer empties.  It must be
 unregistered before the transport is closed, or Twisted never closes it.
+
+TLS is Twisted's ``startTLS`` on the same transport (:func:`startTls`): the
+TLS layer becomes the transport's protocol and this one its application
+protocol, so the same socket keeps its events.  The helpers that reach into
+Twisted's buffers (:func:`queuedBytes`, :func:`closeNow`) then also count
+and drop what the TLS layer holds.
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet import error
-from twisted.internet.interfaces import IHalfCloseableProtocol, IPushProducer
+from twisted.internet.abstract import FileDescriptor
+from twisted.internet.interfaces import IHalfCloseableProtocol, IHandshakeListener, IPushProducer
 from twisted.internet.protocol import ClientFactory, Factory, Protocol, connectionDone
 from twisted.python.failure import Failure
 from zope.interface import implementer
@@ -48,10 +56,13 @@ __all__ = [
     "queuedBytes",
     "closeNow",
     "directWriter",
+    "startTls",
+    "holdDrain",
+    "flushTls",
 ]
 
 
-@implementer(IHalfCloseableProtocol, IPushProducer)
+@implementer(IHalfCloseableProtocol, IPushProducer, IHandshakeListener)
 class NodeProtocol(Protocol):
     """One Twisted connection, driving one :class:`~nodenet.Socket`."""
 
@@ -102,6 +113,12 @@ class NodeProtocol(Protocol):
             self.socket._onWriteClosed(self)
             self._drainTicks()
 
+    def handshakeCompleted(self) -> None:
+        """The TLS handshake is done (called again on renegotiation)."""
+        if self.socket is not None:
+            self.socket._onHandshake(self)
+            self._drainTicks()
+
     def connectionLost(self, reason: Failure = connectionDone) -> None:
         socket, self.socket = self.socket, None
         if socket is not None:
@@ -132,12 +149,21 @@ def queuedBytes(transport: Any) -> int:
 
     Twisted has no public API for it; every posix transport keeps these
     three attributes, other transports may offer ``nodenetQueuedBytes()``.
+    After ``startTLS`` the TLS layer's own buffers count too: small writes
+    it aggregates for one reactor turn, and writes held until the handshake
+    is done.
     """
     try:
-        return int(len(transport.dataBuffer) - transport.offset + transport._tempDataLen)
+        queued = int(len(transport.dataBuffer) - transport.offset + transport._tempDataLen)
     except AttributeError:
         getter = getattr(transport, "nodenetQueuedBytes", None)
         return int(getter()) if getter is not None else 0
+    if getattr(transport, "TLS", False):
+        tls = getattr(transport, "protocol", None)
+        queued += sum(map(len, getattr(tls, "_appSendBuffer", None) or ()))
+        aggregator = getattr(tls, "_aggregator", None)
+        queued += sum(map(len, getattr(aggregator, "_buffer", None) or ()))
+    return queued
 
 
 def closeNow(transport: Any) -> None:
@@ -147,10 +173,14 @@ def closeNow(transport: Any) -> None:
     What the kernel already took is still sent, then a FIN; what Twisted
     still holds is dropped, and the close does not wait for the socket to
     become writable (a peer that reads nothing must not keep it open).
-    Other transports get a plain ``loseConnection()``.
+    Other transports get a plain ``loseConnection()``.  Over TLS see
+    :func:`_closeTlsNow`.
     """
+    if getattr(transport, "TLS", False) and hasattr(transport, "_tempDataBuffer"):
+        _closeTlsNow(transport)
+        return
     if (
-        hasattr(transport, "_tempDataBuffer")
+        isinstance(transport, FileDescriptor)
         and not getattr(transport, "TLS", False)
         and transport.connected
         and not getattr(transport, "disconnected", False)
@@ -160,14 +190,107 @@ def closeNow(transport: Any) -> None:
         transport._tempDataBuffer = []
         transport._tempDataLen = 0
         # What loseConnection() does once the write side is already closed.
-        transport.stopReading()
-        transport.stopWriting()
+        transport.stopReading()  # type: ignore[no-untyped-call]
+        transport.stopWriting()  # type: ignore[no-untyped-call]
         transport.connectionLost(Failure(error.ConnectionDone()))  # type: ignore[no-untyped-call]
         return
     discard = getattr(transport, "nodenetDiscardQueued", None)
     if discard is not None:
         discard()
     transport.loseConnection()
+
+
+def _closeTlsNow(transport: Any) -> None:
+    """
+    ``destroy()`` over TLS: what was written is encrypted and offered to the
+    kernel once (Node writes synchronously), then the connection is closed
+    with a FIN and no close_notify, as Node's ``destroy()`` closes it.
+
+    Nothing more is read or written, and the transport is told it is gone one
+    reactor turn later, because this may run inside the TLS layer's own
+    callbacks (a ``'data'`` or ``'secureConnect'`` listener), which must
+    return before the TLS connection is torn down.
+    """
+    if not transport.connected or getattr(transport, "disconnected", False):
+        return
+    if getattr(transport, "_nodenetClosing", False):
+        return
+    transport._nodenetClosing = True
+    tls = transport.protocol
+    try:
+        if getattr(tls, "_handshakeDone", False) and not getattr(tls, "_lostTLSConnection", True):
+            aggregator = getattr(tls, "_aggregator", None)
+            if aggregator is not None:
+                aggregator.flush()
+        tls._appSendBuffer = []
+        tls._aborted = True
+    except AttributeError:
+        pass
+    data = b"".join([bytes(transport.dataBuffer[transport.offset :])] + transport._tempDataBuffer)
+    sock = getattr(transport, "socket", None)
+    if data and sock is not None:
+        try:
+            sock.send(data)
+        except OSError:
+            pass
+    transport.dataBuffer = b""
+    transport.offset = 0
+    transport._tempDataBuffer = []
+    transport._tempDataLen = 0
+    transport.stopReading()
+    transport.stopWriting()
+    transport._writeDisconnected = True
+    transport.doRead = lambda *a, **k: None
+    transport.doWrite = lambda *a, **k: None
+    done = Failure(error.ConnectionDone())  # type: ignore[no-untyped-call]
+    transport.reactor.callLater(0, transport.connectionLost, done)
+
+
+def startTls(transport: Any, creator: Any, server: bool) -> Any:
+    """
+    Start TLS on a live ``transport`` with Twisted's ``startTLS``, as the
+    server or the client side; returns the TLS protocol.
+
+    ``creator.rawReason`` is set to the reason the connection under the TLS
+    layer was lost (before the TLS layer turns an EOF without close_notify
+    into a ``ConnectionLost``), so that a peer's reset can be told from a
+    peer that just closed; ``creator.tlsClosed`` to whether the TLS layer had
+    already closed cleanly (both close_notify alerts exchanged) by then, in
+    which case a hang-up noticed while flushing (a unix socket peer's) loses
+    nothing.
+    """
+    normal = bool(getattr(transport, "_tlsClientDefault", True)) != server
+    transport.startTLS(creator, normal)
+    tls = transport.protocol
+    lost = tls.connectionLost
+
+    def connectionLost(reason: Failure) -> None:
+        if creator.rawReason is None:
+            creator.rawReason = reason
+            creator.tlsClosed = bool(getattr(tls, "_lostTLSConnection", False)) and (
+                getattr(tls, "_reason", None) is None
+            )
+        lost(reason)
+
+    tls.connectionLost = connectionLost
+    return tls
+
+
+def holdDrain(transport: Any) -> None:
+    """
+    Over TLS, make the TLS layer's producer wrapper pass Twisted's next
+    ``resumeProducing`` on: it only forwards one it paused itself.
+    """
+    membrane = getattr(getattr(transport, "protocol", None), "_producer", None)
+    if membrane is not None and hasattr(membrane, "_producerPaused"):
+        membrane._producerPaused = True
+
+
+def flushTls(transport: Any) -> None:
+    """Encrypt what the TLS layer aggregates for a reactor turn now."""
+    aggregator = getattr(getattr(transport, "protocol", None), "_aggregator", None)
+    if aggregator is not None:
+        aggregator.flush()
 
 
 def directWriter(transport: Any) -> Any:
@@ -179,7 +302,10 @@ def directWriter(transport: Any) -> Any:
     the same while Twisted's own buffer is empty.  ``None`` for TLS and for
     transports without it.
     """
-    if getattr(transport, "TLS", False) or not hasattr(transport, "_tempDataLen"):
+    # A wrapper (Twisted's TLSMemoryBIOProtocol under listenSSL) forwards
+    # attribute lookups to the TCP transport below it: only a real posix
+    # transport may be written to directly.
+    if getattr(transport, "TLS", False) or not isinstance(transport, FileDescriptor):
         return None
     return getattr(transport, "writeSomeData", None)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from twisted.internet import defer
-from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.error import CannotListenError
 
 from . import _loop
@@ -234,8 +234,13 @@ class Server(EventEmitter):
         return ServerFactory(self)
 
     def _started(self, port: Any) -> None:
+        """Serve on ``port`` (an ``IListeningPort``); ``'listening'`` follows."""
         self._port = port
         self._listenPending = False
+        host = port.getHost()
+        if isinstance(host, UNIXAddress) and self._pipeName is None:
+            name = host.name
+            self._pipeName = name.decode("utf-8", "surrogateescape") if isinstance(name, bytes) else name
         self._updateActive()
         self._sched.nextTick(self._emitListening, port)
 
@@ -397,11 +402,7 @@ class Server(EventEmitter):
         if maxConnections and self._connections >= maxConnections:
             self._drop(handle)
             return
-        socket = Socket(
-            reactor=self._reactor,
-            allowHalfOpen=self.allowHalfOpen,
-            highWaterMark=self.highWaterMark,
-        )
+        socket = self._newSocket()
         if self.noDelay:
             socket._noDelay = True
         if self.keepAlive:
@@ -413,6 +414,14 @@ class Server(EventEmitter):
             self.emit("connection", socket)
         except BaseException as e:
             socket._listenerError(e)
+
+    def _newSocket(self) -> Socket:
+        """The socket for a new connection (a TLS server makes a TLS socket)."""
+        return Socket(
+            reactor=self._reactor,
+            allowHalfOpen=self.allowHalfOpen,
+            highWaterMark=self.highWaterMark,
+        )
 
     def _drop(self, handle: NodeProtocol) -> None:
         transport: Any = handle.transport

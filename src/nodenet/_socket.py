@@ -21,6 +21,13 @@ stored).  Rules, in the order they are applied:
 4. Destroying.  ``destroy([err])`` closes the transport (Twisted flushes what
    it already holds, for a bounded time), emits ``'error'`` one tick later
    and ``'close'`` once the transport is gone, in the close phase.
+5. TLS.  ``setSecure()`` (and :mod:`nodenet.tls`) put a ``TLSSession`` on the
+   socket; it starts on the live transport with Twisted's ``startTLS``
+   (at once, or when the connection is up).  TLS has no half-close:
+   ``end()`` is a TLS shutdown (close_notify) that waits for the peer's,
+   with a fallback abort; the connection going away cleanly is both
+   ``'end'`` and ``'finish'``; an end without close_notify is a clean end,
+   as Node takes it.
 """
 
 from __future__ import annotations
@@ -47,7 +54,16 @@ from ._args import (
 )
 from ._encodings import StringDecoder, encode, normalizeEncoding
 from ._isip import isIP
-from ._protocol import ConnectAttemptFactory, NodeProtocol, closeNow, directWriter, queuedBytes
+from ._protocol import (
+    ConnectAttemptFactory,
+    NodeProtocol,
+    closeNow,
+    directWriter,
+    flushTls,
+    holdDrain,
+    queuedBytes,
+    startTls,
+)
 from ._tick import getReactor, schedulerFor
 from .errors import (
     UNSET,
@@ -60,12 +76,14 @@ from .errors import (
     invalidArgType,
     invalidArgValue,
     makeError,
+    streamError,
     systemError,
 )
 from .events import EventEmitter
 
 if TYPE_CHECKING:
     from ._server import Server
+    from ._tls import SecureContext, TLSSession
 
 __all__ = ["Socket", "Stream", "defaultAutoSelectFamilyAttemptTimeout"]
 
@@ -254,6 +272,7 @@ class Socket(EventEmitter):
         self._lookupPending = False
         self._direct: Callable[[bytes], Any] | None = None
         self._resetting = False
+        self._tls: TLSSession | None = None
 
     # ------------------------------------------------------------------
     # derived state (as lib/net.js and lib/internal/streams derive it)
@@ -742,6 +761,8 @@ class Socket(EventEmitter):
         self._connector = None
         self._hadHandle = True
         self._applySocketOptions()
+        if self._tls is not None:
+            self._startTls()
         if self._flowing is False or self._readPaused:
             self._readPaused = True
             self._transport.pauseProducing()
@@ -775,6 +796,8 @@ class Socket(EventEmitter):
             self._readPaused = True
             self._transport.pauseProducing()
         self._applySocketOptions()
+        if self._tls is not None:
+            self._startTls()
         self._updateActive()
 
     def _applySocketOptions(self) -> None:
@@ -794,7 +817,8 @@ class Socket(EventEmitter):
         seconds = int(delayMs // 1000)
         if enable and seconds > 0 and hasattr(_stdsocket, "TCP_KEEPIDLE"):
             try:
-                handle = transport.getHandle()
+                # After startTLS getHandle() is the TLS connection, not the socket.
+                handle = getattr(transport, "socket", None) or transport.getHandle()
                 handle.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_KEEPIDLE, seconds)
             except (AttributeError, OSError):
                 pass
@@ -900,6 +924,8 @@ class Socket(EventEmitter):
             return
         if self._finished or not self._writableOpt:
             self.destroy()
+        elif self._tls is not None and self._tls.closed:
+            self._sched.nextTick(self._tlsAutoEnd)
         elif not self.allowHalfOpen:
             self._sched.nextTick(self._autoEnd)
 
@@ -1025,6 +1051,8 @@ class Socket(EventEmitter):
         self._needDrain = True
         if hasattr(transport, "producerPaused"):
             transport.producerPaused = True
+        if self._tls is not None:
+            holdDrain(transport)
         self._updateActive()
 
     def _writeSlow(self, data: bytes, cb: _Callback | None) -> bool:
@@ -1038,6 +1066,12 @@ class Socket(EventEmitter):
                 err = makeError("ERR_STREAM_WRITE_AFTER_END")
         elif self._destroyed:
             err = makeError("ERR_STREAM_DESTROYED", "write")
+        elif self._tls is not None and self._tls.closed:
+            # The TLS peer closed and Twisted closed the connection with it
+            # (TLS has no half-close): what is written now goes nowhere.
+            if cb is not None:
+                self._sched.nextTick(self._safeCall, cb, None)
+            return True
         elif self._handle is None and not self._connecting:
             err = makeError("ERR_SOCKET_CLOSED")
         if err is not None:
@@ -1105,6 +1139,11 @@ class Socket(EventEmitter):
                     return False
                 data = data[sent:]
         transport.write(data)
+        tls = self._tls
+        if tls is not None and tls.handshakeDone:
+            # Encrypt now, as Node does, rather than a reactor turn later:
+            # the peer's close_notify may be processed before that turn.
+            flushTls(transport)
         return True
 
     def _emitDrain(self) -> None:
@@ -1112,12 +1151,26 @@ class Socket(EventEmitter):
             self._safeEmit("drain")
 
     def _onTransportPaused(self) -> None:
-        self._transportPaused = True
-        self._needDrain = True
+        tls = self._tls
+        if tls is None:
+            self._transportPaused = True
+            self._needDrain = True
+        elif tls.handshakeDone:
+            # Over TLS a pause can come outside write() (what was written
+            # during the handshake goes out once it is done): the next
+            # write() returns False, and only then is a 'drain' owed.
+            self._transportPaused = True
+        # During the handshake the TLS layer holds every write: write()
+        # returns False only once the high-water mark is reached, as Node's.
 
     def _onTransportDrained(self) -> None:
         self._transportPaused = False
         if self._needDrain and not self._destroyed:
+            transport = self._transport
+            if self._tls is not None and transport is not None and queuedBytes(transport):
+                # The TLS layer still holds data: 'drain' once it is gone too.
+                self._owedDrain(transport)
+                return
             self._needDrain = False
             self._updateActive()
             self._safeEmit("drain")
@@ -1169,6 +1222,9 @@ class Socket(EventEmitter):
         """Node's ``_final``: flush, then send our FIN."""
         if self._finalCalled:
             return
+        tls = self._tls
+        if tls is not None and tls.started and not tls.handshakeDone:
+            return  # ended during the handshake: the TLS shutdown follows it
         self._finalCalled = True
         self._flushPending()
         transport = self._transport
@@ -1180,6 +1236,9 @@ class Socket(EventEmitter):
                 # Nothing left to send after the peer's FIN: close now, as
                 # libuv completes such a shutdown without waiting a turn.
                 closeNow(transport)
+            elif tls is not None and tls.started:
+                transport.loseConnection()  # close_notify, then wait for the peer's
+                self._tlsEnded(tls)
             elif self._eof or self._isTls():
                 transport.loseConnection()
             else:
@@ -1274,7 +1333,7 @@ class Socket(EventEmitter):
     def resetAndDestroy(self) -> Socket:
         """Close with a TCP RST instead of a FIN; the peer sees ``ECONNRESET``."""
         if self._transport is not None and not self._destroyed:
-            if self._isUnix:
+            if self._isUnix or self._tls is not None:
                 raise makeError("ERR_INVALID_HANDLE_TYPE")
             self._resetting = True
             self.destroy()
@@ -1289,6 +1348,9 @@ class Socket(EventEmitter):
         if handle is not self._handle:
             return
         transport, self._transport = self._transport, None
+        if self._tls is not None and self._tls.started:
+            self._tlsClosed(self._tls, reason)
+            return
         if not self._destroyed:
             err = fromFailure(reason, "read")
             if (
@@ -1399,6 +1461,8 @@ class Socket(EventEmitter):
         if self._attemptTimer is not None:
             self._attemptTimer.cancel()
             self._attemptTimer = None
+        if self._tls is not None:
+            self._tls.cancelCloseTimer()
 
     def setNoDelay(self, noDelay: bool = True) -> Socket:
         """Disable (default) or enable Nagle's algorithm."""
@@ -1414,6 +1478,224 @@ class Socket(EventEmitter):
         if self._transport is not None and not self._isUnix:
             self._applyKeepAlive(*self._keepAlive)
         return self
+
+    # ------------------------------------------------------------------
+    # TLS (the legacy API of Node 0.2-0.4; nodenet.tls builds on it)
+
+    def setSecure(self, credentials: SecureContext | dict[str, Any] | None = None) -> Socket:
+        """
+        Upgrade the connection to TLS (Node 0.x's ``stream.setSecure([credentials])``).
+
+        ``credentials`` come from :func:`nodenet.createCredentials` (or are
+        its options as a dict).  A socket a :class:`Server` accepted is the
+        TLS server, any other the client.  What was written before is sent
+        in clear first; what is written after is encrypted.  ``'secure'`` is
+        emitted once the handshake is done.  When the credentials hold CA
+        certificates the peer is asked for its certificate, but a bad or
+        missing one does not fail the handshake: see :meth:`verifyPeer`.
+        Called while connecting, TLS starts as soon as the connection is up.
+        Returns the socket.
+        """
+        from . import _tls
+
+        if credentials is None:
+            credentials = _tls.SecureContext({})
+        elif isinstance(credentials, dict):
+            credentials = _tls.createSecureContext(credentials)
+        elif not isinstance(credentials, _tls.SecureContext):
+            raise invalidArgType("credentials", "SecureContext", credentials)
+        if self._tls is not None or self._destroyed:
+            return self
+        transport = self._transport
+        if transport is not None and not hasattr(transport, "startTLS"):
+            raise NodeError(
+                "TLS needs a transport that provides ITLSTransport", "ERR_INVALID_HANDLE_TYPE"
+            )
+        isServer = self.server is not None
+        trust = credentials.trust()
+        context = credentials.serverContext() if isServer else credentials.context
+        self._tls = _tls.TLSSession(
+            context,
+            isServer=isServer,
+            requestCert=bool(trust),
+            trust=trust,
+            own=credentials.ownCertificate(),
+        )
+        if transport is not None and not self._connecting:
+            self._flushPending()  # written before the upgrade: sent in clear
+            self._startTls()
+        return self
+
+    def verifyPeer(self) -> bool:
+        """
+        Whether the peer's certificate verified against the CA certificates
+        of the credentials given to :meth:`setSecure` (and, on the client
+        side, names the host connected to).  ``False`` before the handshake,
+        without CA certificates, or without a peer certificate.
+        """
+        tls = self._tls
+        if tls is None or not tls.handshakeDone or not tls.chain or not tls.trust:
+            return False
+        if tls.verifyErrors:
+            return False
+        if tls.isServer:
+            return True
+        host = self._connectOptions.get("host") or (
+            "localhost" if self._connectOptions.get("port") is not None else None
+        )
+        if host is None:
+            return True
+        from service_identity import CertificateError, VerificationError
+        from service_identity.cryptography import (
+            verify_certificate_hostname,
+            verify_certificate_ip_address,
+        )
+
+        try:
+            if isIP(host):
+                verify_certificate_ip_address(tls.chain[0], host)
+            else:
+                verify_certificate_hostname(tls.chain[0], host)
+        except (VerificationError, CertificateError, ValueError):
+            return False
+        return True
+
+    def getPeerCertificate(self, detailed: bool = False) -> dict[str, Any] | None:
+        """
+        The peer's certificate as Node's object (``subject``, ``issuer``,
+        ``valid_from``, ``fingerprint``, ``raw``...): ``{}`` before the
+        handshake or when the peer sent none, ``None`` without TLS or once the
+        socket is destroyed.  ``detailed`` adds ``issuerCertificate`` links.
+        """
+        tls = self._tls
+        if tls is None or self._destroyed:
+            return None
+        return tls.peerCertificate(bool(detailed))
+
+    def _startTls(self) -> None:
+        """Start the pending TLS session on the live transport."""
+        tls = self._tls
+        transport = self._transport
+        if tls is None or tls.started or transport is None:
+            return
+        tls.started = True
+        self._direct = None  # plain bytes must never bypass TLS from now on
+        tls.protocol = startTls(transport, tls, tls.isServer)
+        self._onTlsStarted()
+
+    def _onTlsStarted(self) -> None:
+        """TLS started on the transport (a hook for :mod:`nodenet.tls`)."""
+
+    def _onHandshake(self, handle: NodeProtocol) -> None:
+        """The TLS handshake completed (only the first notification counts)."""
+        tls = self._tls
+        if handle is not self._handle or tls is None or tls.handshakeDone or self._destroyed:
+            return
+        tls.onHandshake()
+        try:
+            self._onSecure()
+        except BaseException as e:
+            self._listenerError(e)
+        if (
+            self._ending
+            and not self._finalCalled
+            and not self._destroyed
+            and not self._corked
+            and self._transport is not None
+        ):
+            self._final()
+
+    def _onSecure(self) -> None:
+        """The handshake is done: the legacy ``'secure'``."""
+        self.emit("secure")
+
+    def _tlsEnded(self, tls: TLSSession) -> None:
+        """Our close_notify is on its way: ``'finish'``, and a bound on the wait."""
+        from . import _tls
+
+        tls.closeTimer = self._reactor.callLater(_tls.closeNotifyTimeout, self._tlsCloseTimedOut)
+        if not getattr(tls.protocol, "_appSendBuffer", None):
+            self._sched.nextTick(self._finish)
+
+    def _tlsCloseTimedOut(self) -> None:
+        """The peer never answered our close_notify: abort."""
+        tls = self._tls
+        if tls is None:
+            return
+        tls.closeTimer = None
+        transport = self._transport
+        if transport is not None and not self._destroyed:
+            tls.aborted = True
+            transport.abortConnection()
+
+    def _tlsCloseError(self, tls: TLSSession, reason: Failure) -> NodeError | None:
+        """The error a TLS connection went away with, or ``None`` for a clean close."""
+        from OpenSSL import SSL
+        from twisted.internet import error as terror
+
+        from . import _tls
+
+        exc = reason.value
+        if isinstance(exc, SSL.Error):
+            return _tls.errorFromSSL(exc)
+        if isinstance(exc, (terror.ConnectionDone, terror.ConnectionAborted)):
+            return None
+        if isinstance(exc, terror.ConnectionLost):
+            raw = tls.rawReason.value if tls.rawReason is not None else None
+            if raw is None or isinstance(raw, (terror.ConnectionDone, terror.ConnectionAborted)):
+                # The peer closed without close_notify: Node takes it as an end.
+                return None
+            if tls.tlsClosed:
+                return None  # both close_notify alerts were exchanged before
+            return streamError("ECONNRESET", "read")
+        return fromFailure(reason, "read")
+
+    def _tlsClosed(self, tls: TLSSession, reason: Failure) -> None:
+        """The TLS connection is gone (the transport's ``connectionLost``)."""
+        tls.cancelCloseTimer()
+        tls.closed = True
+        if self._destroyed:
+            self._sched.onClose(self._emitClose)
+            return
+        err = self._tlsCloseError(tls, reason)
+        if err is not None and getattr(self._reactor, "_stopped", False):
+            err = None  # the reactor drops every connection while shutting down
+        if err is not None:
+            if not tls.handshakeDone or getattr(err, "library", None) is None:
+                self.destroy(err)
+                return
+            # A TLS alert after the handshake (a server that wanted our
+            # certificate): Node reports it, then sees the connection end.
+            self._sched.nextTick(self._safeEmit, "error", err)
+        if tls.aborted:
+            self.destroy()
+            return
+        # A clean close ends both directions (TLS has no half-close): 'end'
+        # once what was read is delivered, then 'finish' and 'close'.
+        self._eof = True
+        self._sched.nextTick(self._tlsClosedCleanly)
+
+    def _tlsClosedCleanly(self) -> None:
+        if self._destroyed:
+            return
+        if self._finalCalled:
+            self._finish()
+        if self._destroyed:
+            return
+        if self._endEmitted:
+            self.destroy()
+            return
+        self._maybeEnd()
+
+    def _tlsAutoEnd(self) -> None:
+        """After ``'end'`` of a closed TLS connection: ``'finish'``, then close."""
+        if self._destroyed:
+            return
+        self._ending = True
+        self._finalCalled = True
+        self._finish()
+        if not self._destroyed:
+            self.destroy()
 
     # ------------------------------------------------------------------
     # ref/unref (they matter under net.run())
