@@ -1,0 +1,15 @@
+"""
+The ``twistd nodenet`` plugin: one declaration, so that plugin scans stay cheap.
+
+This directory has no ``__init__.py`` on purpose: Twisted finds plugin
+files in every ``twisted/plugins`` directory on ``sys.path`` that has none.
+"""
+
+from twisted.application.service import ServiceMaker
+
+nodenet = ServiceMaker(
+    "nodenet",
+    "nodenet.tap",
+    "Serve a nodenet (Node.js net API) app: the echo server by default.",
+    "nodenet",
+)
