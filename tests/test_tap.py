@@ -8,7 +8,9 @@ The processes themselves are in ``test_tap_twistd``.
 from __future__ import annotations
 
 import os
+import shutil
 import socket as stdsocket
+import tempfile
 from typing import Any
 
 from twisted.application.service import IServiceMaker
@@ -418,7 +420,9 @@ class ListeningTests(SynchronousTestCase):
 
     def test_adoptedUnixSocketStays(self) -> None:
         """An adopted unix socket keeps its path and mode when its port stops."""
-        path = os.path.abspath(self.mktemp())
+        directory = tempfile.mkdtemp(prefix="nn", dir="/tmp")  # short: AF_UNIX limit
+        self.addCleanup(shutil.rmtree, directory, True)
+        path = os.path.join(directory, "s.sock")
         sock = stdsocket.socket(stdsocket.AF_UNIX)
         self.addCleanup(sock.close)
         sock.bind(path)

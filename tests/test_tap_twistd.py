@@ -20,12 +20,13 @@ import signal
 import socket as stdsocket
 import stat
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from twisted.internet import defer, protocol, reactor
-from twisted.internet.error import ProcessDone
+from twisted.internet.error import ProcessDone, ProcessExitedAlready
 from twisted.trial.unittest import TestCase
 
 import nodenet as net
@@ -113,7 +114,10 @@ class Process(protocol.ProcessProtocol):
         """Send a signal, if still running."""
         if not self.ended.called:
             transport: Any = self.transport
-            transport.signalProcess(name)
+            try:
+                transport.signalProcess(name)
+            except ProcessExitedAlready:
+                pass  # it ended; processEnded is on its way
 
 
 def spawn(test: TestCase, argv: list[str], name: str, env: dict[str, str] | None = None, childFDs: Any = None) -> Process:
@@ -292,7 +296,10 @@ class ServeTests(TestCase):
     @defer.inlineCallbacks
     def test_tcpTcp6AndUnixWithIdleTimeout(self) -> Any:
         """``--listen`` three times (tcp:, tcp6:, unix: with a mode); ``--timeout`` ends idle sockets."""
-        path = os.path.abspath(self.mktemp() + ".sock")
+        # a short absolute path: AF_UNIX paths are limited to 107 bytes
+        directory = tempfile.mkdtemp(prefix="nn", dir="/tmp")
+        self.addCleanup(shutil.rmtree, directory, True)
+        path = os.path.join(directory, "s.sock")
         proc = twistd(self, "--listen", "tcp:0:interface=127.0.0.1", "--listen", f"unix:{path}:mode=600",
                       "--listen", "tcp6:0:interface=\\:\\:1", "--timeout", "300")
         port, where, port6 = yield listeningOn(proc, 3)
@@ -627,7 +634,10 @@ class SystemdTests(TestCase):
         tcpSocket = stdsocket.socket()
         tcpSocket.bind(("127.0.0.1", 0))
         tcpSocket.listen(16)
-        path = os.path.abspath(self.mktemp() + ".sock")
+        # a short absolute path: AF_UNIX paths are limited to 107 bytes
+        directory = tempfile.mkdtemp(prefix="nn", dir="/tmp")
+        self.addCleanup(shutil.rmtree, directory, True)
+        path = os.path.join(directory, "s.sock")
         unixSocket = stdsocket.socket(stdsocket.AF_UNIX)
         unixSocket.bind(path)
         unixSocket.listen(16)
