@@ -417,11 +417,10 @@ class Server(EventEmitter):
 
     def _newSocket(self) -> Socket:
         """The socket for a new connection (a TLS server makes a TLS socket)."""
-        return Socket(
-            reactor=self._reactor,
-            allowHalfOpen=self.allowHalfOpen,
-            highWaterMark=self.highWaterMark,
-        )
+        socket = Socket(reactor=self._reactor)
+        socket.allowHalfOpen = self.allowHalfOpen
+        socket._hwm = self.highWaterMark
+        return socket
 
     def _drop(self, handle: NodeProtocol) -> None:
         transport: Any = handle.transport

@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import socket as _stdsocket
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from twisted.internet import defer
@@ -95,6 +96,10 @@ defaultAutoSelectFamily = True
 _HWM = 16384
 _CHUNK_TYPES = (bytes, bytearray, memoryview)
 _Callback = Callable[..., object]
+#: What a socket holds where a list or options are only needed now and then:
+#: most sockets never need them, and an empty list costs 56 bytes each.
+_NONE: tuple[()] = ()
+_NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 
 
 def _family(address: Any) -> str | None:
@@ -192,13 +197,35 @@ class Socket(EventEmitter):
     ``close``.
     """
 
+    __slots__ = (
+        # Every attribute of a socket, so that a connection costs no
+        # per-instance dict; "__dict__" keeps arbitrary attributes possible
+        # (Node programs hang their own properties on sockets), and that
+        # dict is only allocated when a program does so.
+        "__dict__",
+        "_adopting", "_attempt", "_attemptInfo", "_attemptTimeoutMs", "_attemptTimer",
+        "_attempted", "_bytesRead", "_bytesWritten", "_closeEmitted", "_connectErrors",
+        "_connectOptions", "_connecting", "_connector", "_corked", "_decoder",
+        "_defaultEncoding", "_destroyed", "_direct", "_endEmitted", "_endScheduled", "_ending",
+        "_eof", "_errorEmitted", "_errored", "_finalCalled", "_finishCallbacks", "_finished",
+        "_flowScheduled", "_flowing", "_hadHandle", "_handle", "_hwm", "_isUnix", "_keepAlive",
+        "_lastActivity", "_lookupPending", "_multi", "_multiPort", "_needDrain", "_noDelay",
+        "_peer", "_pending", "_pendingAfterClose", "_pendingLength", "_pipes", "_reactor",
+        "_readBuffer", "_readPaused", "_readableLength", "_readableOpt", "_refed",
+        "_resetting", "_sched", "_sockname", "_timeoutMs", "_timer", "_tls", "_transport",
+        "_transportPaused", "_writableOpt", "allowHalfOpen", "server",
+        "_gathered", "_gatheredLength", "_gathering",
+    )
+
     _reactor: Any
 
     def __init__(self, options: Options | None = None, *, reactor: Any = None, **kwargs: Any) -> None:
         super().__init__()
         if options is not None and not isinstance(options, dict):
             raise invalidArgType("options", "object", options)
-        opts = mergeOptions(options, kwargs)
+        opts: Mapping[str, Any] = (
+            mergeOptions(options, kwargs) if options or kwargs else _NO_OPTIONS
+        )
         if opts.get("objectMode"):
             raise invalidArgValue("options.objectMode", opts["objectMode"], "is not supported")
         self._reactor = getReactor(reactor)
@@ -215,8 +242,8 @@ class Socket(EventEmitter):
         self._decoder: StringDecoder | None = None
         self._defaultEncoding = "utf8"
         self._peer: dict[str, Any] | None = None
-        self.autoSelectFamilyAttemptedAddresses: list[str] = []
-        self._pipes: list[tuple[Any, _Callback]] = []
+        self._attempted: list[str] | None = None
+        self._pipes: list[tuple[Any, _Callback]] | tuple[()] = _NONE
         self._reset()
         fd = opts.get("fd")
         if fd is not None:
@@ -239,7 +266,8 @@ class Socket(EventEmitter):
         self._bytesWritten = 0
         # read side
         self._flowing: bool | None = None
-        self._readBuffer: deque[Any] = deque()
+        # Created when data must be held: most sockets never need one.
+        self._readBuffer: deque[Any] | None = None
         self._readableLength = 0
         self._readPaused = False
         self._eof = False
@@ -247,13 +275,18 @@ class Socket(EventEmitter):
         self._endScheduled = False
         self._flowScheduled = False
         # write side
-        self._pending: list[tuple[bytes, _Callback | None]] = []
+        self._pending: list[tuple[bytes, _Callback | None]] | tuple[()] = _NONE
         self._pendingLength = 0
         self._corked = 0
+        # Writes made by this socket's own 'data' listeners, sent with one
+        # syscall once they return (see _onData).
+        self._gathering = False
+        self._gathered: bytes | list[bytes] | None = None
+        self._gatheredLength = 0
         self._ending = False
         self._finalCalled = False
         self._finished = False
-        self._finishCallbacks: list[_Callback] = []
+        self._finishCallbacks: list[_Callback] | tuple[()] = _NONE
         self._needDrain = False
         self._transportPaused = False
         # timers and connecting
@@ -262,15 +295,16 @@ class Socket(EventEmitter):
         self._attempt = 0
         self._attemptTimer: Any = None
         self._connector: Any = None
-        self._connectErrors: list[NodeSystemError] = []
+        self._connectErrors: list[NodeSystemError] | tuple[()] = _NONE
         self._sockname: Any = None
         self._attemptInfo: tuple[Any, Any, Any] = (None, None, None)
         self._multi: list[tuple[str, int]] | None = None
-        self._connectOptions: Options = {}
-        self._pendingAfterClose: list[_Callback] = []
+        self._connectOptions: Mapping[str, Any] = _NO_OPTIONS
+        self._pendingAfterClose: list[_Callback] | tuple[()] = _NONE
         self._adopting = False
         self._lookupPending = False
-        self._direct: Callable[[bytes], Any] | None = None
+        #: Whether writes may go straight to the kernel (plain posix transports).
+        self._direct = False
         self._resetting = False
         self._tls: TLSSession | None = None
 
@@ -412,6 +446,18 @@ class Socket(EventEmitter):
 
     # addresses
 
+    @property
+    def autoSelectFamilyAttemptedAddresses(self) -> list[str]:
+        """The ``ip:port`` addresses a connect tried, in order."""
+        attempted = self._attempted
+        if attempted is None:
+            attempted = self._attempted = []
+        return attempted
+
+    @autoSelectFamilyAttemptedAddresses.setter
+    def autoSelectFamilyAttemptedAddresses(self, value: list[str]) -> None:
+        self._attempted = value
+
     def _peerInfo(self) -> dict[str, Any]:
         if self._peer is None:
             if self._transport is None or self._connecting or self._isUnix:
@@ -476,7 +522,7 @@ class Socket(EventEmitter):
     # listeners: adding a 'data' listener starts the flow, as in Node
 
     def _addListener(self, event: Any, listener: Any, prepend: bool) -> Any:
-        result = super()._addListener(event, listener, prepend)
+        result = EventEmitter._addListener(self, event, listener, prepend)
         if event == "data" and self._flowing is not False:
             self.resume()
         return result
@@ -686,7 +732,7 @@ class Socket(EventEmitter):
             ip, fam = self._multi.pop(0)
             self._startMultiAttempt(ip, fam)
             return
-        errors = self._connectErrors
+        errors = list(self._connectErrors)
         if not errors:
             err: NodeSystemError = makeError("ERR_SOCKET_CONNECTION_TIMEOUT")  # type: ignore[assignment]
         elif len(errors) == 1:
@@ -723,7 +769,11 @@ class Socket(EventEmitter):
             if not self._destroyed:
                 self.destroy(err)
             return
-        self._connectErrors.append(err)
+        errors = self._connectErrors
+        if isinstance(errors, list):
+            errors.append(err)
+        else:
+            self._connectErrors = [err]
         # readyState stays 'opening' through the attempts, as in Node.
         self._safeEmit("connectionAttemptFailed", ip, port, family, err)
         self._nextMultiAttempt()
@@ -756,7 +806,7 @@ class Socket(EventEmitter):
             self._attemptTimer = None
         self._handle = handle
         self._transport = handle.transport
-        self._direct = directWriter(handle.transport)
+        self._direct = directWriter(handle.transport) is not None
         self._connecting = False
         self._connector = None
         self._hadHandle = True
@@ -786,10 +836,14 @@ class Socket(EventEmitter):
         self.server = server
         self._handle = handle
         self._transport = handle.transport
-        self._direct = directWriter(handle.transport)
+        self._direct = directWriter(handle.transport) is not None
         self._hadHandle = True
         transport: Any = handle.transport
-        self._isUnix = isinstance(transport.getHost(), UNIXAddress)
+        if server is not None:
+            # The server knows; asking the transport costs a syscall and an address object.
+            self._isUnix = server._pipeName is not None
+        else:
+            self._isUnix = isinstance(transport.getHost(), UNIXAddress)
         handle.attach(self)
         if pauseOnConnect:
             self._flowing = False
@@ -834,16 +888,29 @@ class Socket(EventEmitter):
         try:
             if self._flowing and not self._readBuffer:
                 decoder = self._decoder
-                if decoder is None:
-                    self.emit("data", data)
-                else:
-                    text = decoder.write(data)
-                    if text:
-                        self.emit("data", text)
+                # What the listeners write to this socket is gathered and
+                # sent with one syscall when they return: a reply made of
+                # many writes costs one send.  write() behaves as if each
+                # write went to the kernel at once (as Node's does).
+                self._gathering = True
+                try:
+                    if decoder is None:
+                        self.emit("data", data)
+                    else:
+                        text = decoder.write(data)
+                        if text:
+                            self.emit("data", text)
+                finally:
+                    self._gathering = False
+                    if self._gatheredLength:
+                        self._flushGathered()
             elif not self._endEmitted and not self._destroyed:
                 # Held (paused, or nobody reads yet): as Node, keep reading
                 # until the high-water mark, then let the kernel hold the peer.
-                self._readBuffer.append(data)
+                buffer = self._readBuffer
+                if buffer is None:
+                    buffer = self._readBuffer = deque()
+                buffer.append(data)
                 self._readableLength += len(data)
                 if not self._readPaused and self._readableLength >= self._hwm:
                     self._readPaused = True
@@ -947,14 +1014,17 @@ class Socket(EventEmitter):
 
     def resume(self) -> Socket:
         """Start (or restart) ``'data'``: held data first, then reading again."""
+        wasReading = self._flowing is not False and not self._readPaused
         self._flowing = True
         if not self._destroyed:
-            self._scheduleFlow()
+            if self._readBuffer or self._eof:
+                self._scheduleFlow()
             if not self._readBuffer and self._readPaused and self._transport is not None:
                 self._readPaused = False
                 if not self._eof:
                     self._transport.resumeProducing()
-        self._updateActive()
+        if not wasReading:
+            self._updateActive()  # nothing else resume() changes bears on it
         return self
 
     def isPaused(self) -> bool:
@@ -1088,7 +1158,11 @@ class Socket(EventEmitter):
             self.destroy(err)
             return False
         # queued: while connecting, while corked, or behind queued data
-        self._pending.append((data, cb))
+        pending = self._pending
+        if isinstance(pending, list):
+            pending.append((data, cb))
+        else:
+            self._pending = [(data, cb)]
         self._pendingLength += len(data)
         if self._timer is not None:
             self._activity()
@@ -1108,7 +1182,7 @@ class Socket(EventEmitter):
         pending = self._pending
         if not pending or self._transport is None or self._destroyed:
             return
-        self._pending = []
+        self._pending = _NONE
         length, self._pendingLength = self._pendingLength, 0
         if length:
             self._send(b"".join(chunk for chunk, _ in pending))
@@ -1131,9 +1205,20 @@ class Socket(EventEmitter):
         Returns whether Twisted holds data afterwards.
         """
         transport = self._transport
-        direct = self._direct
-        if direct is not None and not queuedBytes(transport):
-            sent = direct(data)
+        if self._direct and not queuedBytes(transport):
+            if self._gathering:
+                gathered = self._gathered
+                if gathered is None:
+                    self._gathered = data
+                elif type(gathered) is bytes:
+                    self._gathered = [gathered, data]
+                else:
+                    gathered.append(data)  # type: ignore[union-attr]
+                self._gatheredLength += len(data)
+                if self._gatheredLength < self._hwm:
+                    return False
+                return self._flushGathered()
+            sent = transport.writeSomeData(data)
             if type(sent) is int:  # else the connection is lost: doWrite reports it
                 if sent == len(data):
                     return False
@@ -1144,6 +1229,24 @@ class Socket(EventEmitter):
             # Encrypt now, as Node does, rather than a reactor turn later:
             # the peer's close_notify may be processed before that turn.
             flushTls(transport)
+        return True
+
+    def _flushGathered(self) -> bool:
+        """Send what was gathered (see ``_onData``); whether Twisted holds some of it."""
+        gathered = self._gathered
+        data = gathered if type(gathered) is bytes else b"".join(gathered)  # type: ignore[arg-type]
+        self._gathered = None
+        self._gatheredLength = 0
+        transport = self._transport
+        if transport is None:
+            return False
+        # Gathering only starts while Twisted holds nothing: straight to the kernel.
+        sent = transport.writeSomeData(data)
+        if type(sent) is int:
+            if sent == len(data):
+                return False
+            data = data[sent:]
+        transport.write(data)
         return True
 
     def _emitDrain(self) -> None:
@@ -1209,7 +1312,11 @@ class Socket(EventEmitter):
             elif self._destroyed:
                 self._sched.nextTick(self._safeCall, cb, self._errored or makeError("ERR_STREAM_DESTROYED", "end"))
             else:
-                self._finishCallbacks.append(cb)
+                callbacks = self._finishCallbacks
+                if isinstance(callbacks, list):
+                    callbacks.append(cb)
+                else:
+                    self._finishCallbacks = [cb]
         if self._ending or self._destroyed:
             return self
         self._ending = True
@@ -1227,12 +1334,14 @@ class Socket(EventEmitter):
             return  # ended during the handshake: the TLS shutdown follows it
         self._finalCalled = True
         self._flushPending()
+        if self._gatheredLength:
+            self._flushGathered()
         transport = self._transport
         self._needDrain = False
         transport.unregisterProducer()
         self._sched.hold += 1
         try:
-            if self._eof and self._direct is not None and not queuedBytes(transport):
+            if self._eof and self._direct and not queuedBytes(transport):
                 # Nothing left to send after the peer's FIN: close now, as
                 # libuv completes such a shutdown without waiting a turn.
                 closeNow(transport)
@@ -1258,7 +1367,7 @@ class Socket(EventEmitter):
         if self._finished or self._destroyed:
             return
         self._finished = True
-        callbacks, self._finishCallbacks = self._finishCallbacks, []
+        callbacks, self._finishCallbacks = self._finishCallbacks, _NONE
         try:
             for cb in callbacks:
                 cb(None)
@@ -1299,7 +1408,7 @@ class Socket(EventEmitter):
             server._socketGone(self)
         handle, transport = self._handle, self._transport
         pendingCallbacks = [cb for _, cb in self._pending if cb is not None]
-        self._pending = []
+        self._pending = _NONE
         self._pendingLength = 0
         if error is not None and not self._errorEmitted:
             self._errorEmitted = True
@@ -1308,6 +1417,8 @@ class Socket(EventEmitter):
             self._pendingAfterClose = pendingCallbacks
         self._updateActive()
         if handle is not None and transport is not None:
+            if self._gatheredLength:
+                self._flushGathered()  # what write() took is as good as sent
             try:
                 transport.unregisterProducer()
             except Exception:
@@ -1393,11 +1504,11 @@ class Socket(EventEmitter):
         self._safeEmit("close", self._errored is not None)
         callbacks = getattr(self, "_pendingAfterClose", None)
         if callbacks:
-            self._pendingAfterClose = []
+            self._pendingAfterClose = _NONE
             closedEarly = makeError("ERR_SOCKET_CLOSED_BEFORE_CONNECTION")
             for cb in callbacks:
                 self._safeCall(cb, closedEarly)
-        finishCallbacks, self._finishCallbacks = self._finishCallbacks, []
+        finishCallbacks, self._finishCallbacks = self._finishCallbacks, _NONE
         for cb in finishCallbacks:
             self._safeCall(cb, self._errored or makeError("ERR_STREAM_PREMATURE_CLOSE"))
 
@@ -1579,7 +1690,9 @@ class Socket(EventEmitter):
         if tls is None or tls.started or transport is None:
             return
         tls.started = True
-        self._direct = None  # plain bytes must never bypass TLS from now on
+        if self._gatheredLength:
+            self._flushGathered()  # what was written before TLS goes out in the clear
+        self._direct = False  # plain bytes must never bypass TLS from now on
         tls.protocol = startTls(transport, tls, tls.isServer)
         self._onTlsStarted()
 
@@ -1762,7 +1875,7 @@ class Socket(EventEmitter):
         self.on("data", ondata)
         self.on("end", onend)
         self.on("close", cleanup)
-        self._pipes.append((destination, cleanup))
+        self._pipes = [*self._pipes, (destination, cleanup)]
         destination.emit("pipe", self)
         return destination
 

@@ -170,11 +170,21 @@ class Scheduler:
 _schedulers: weakref.WeakKeyDictionary[Any, Scheduler] = weakref.WeakKeyDictionary()
 
 
+#: The last reactor asked about and its scheduler: every socket asks, and
+#: almost always about the same reactor.
+_last: tuple[Any, Scheduler] | None = None
+
+
 def schedulerFor(reactor: Any = None) -> Scheduler:
     """The :class:`Scheduler` of ``reactor`` (default: the global reactor)."""
+    global _last
     reactor = getReactor(reactor)
+    last = _last
+    if last is not None and last[0] is reactor:
+        return last[1]
     try:
-        return _schedulers[reactor]
+        scheduler = _schedulers[reactor]
     except KeyError:
         scheduler = _schedulers[reactor] = Scheduler(reactor)
-        return scheduler
+    _last = (reactor, scheduler)
+    return scheduler

@@ -8,10 +8,11 @@ which object those events carry, the max-listeners warning, the error an
 unhandled ``'error'`` raises, and the rule that listeners added or removed
 while an event is being emitted do not change that emit.
 
-Listeners are stored per event as tuples that are replaced, never mutated,
-when a listener is added or removed.  ``emit`` therefore iterates the tuple
-it looked up without copying it, and costs little more than a dictionary
-lookup and a call.
+Listeners are stored per event as Node stores them: a lone listener as
+itself, several as a tuple that is replaced, never mutated, when a listener
+is added or removed.  ``emit`` therefore calls or iterates what it looked
+up without copying it, and costs little more than a dictionary lookup and
+a call; an emitter with one listener per event holds no tuple at all.
 
 Python additions: a listener may be an ``async def`` function or return a
 :class:`~twisted.internet.defer.Deferred`; a failure of what it returns is
@@ -41,6 +42,15 @@ _log = Logger()
 _E = TypeVar("_E", bound="EventEmitter")
 
 _Listener = Callable[..., Any]
+#: What ``_events`` maps an event to: the listener, or a tuple of two or more.
+_Stored = Any
+
+
+def _asTuple(stored: _Stored) -> tuple[_Listener, ...]:
+    """The listeners of one ``_events`` entry, as a tuple."""
+    if stored is None:
+        return ()
+    return stored if type(stored) is tuple else (stored,)
 
 # Largest JavaScript array index plus one: property keys below it that are
 # canonical decimal strings are "integer indices" and come first, ascending,
@@ -57,7 +67,7 @@ def _isArrayIndex(key: str) -> bool:
     )
 
 
-def _ownKeys(events: dict[Hashable, tuple[_Listener, ...]]) -> list[Hashable]:
+def _ownKeys(events: dict[Hashable, _Stored]) -> list[Hashable]:
     """The event names in JavaScript's ``Reflect.ownKeys`` order."""
     indices: list[str] = []
     names: list[Hashable] = []
@@ -141,7 +151,7 @@ class EventEmitter:
     #: :meth:`setMaxListeners` (Node's ``EventEmitter.defaultMaxListeners``).
     defaultMaxListeners: ClassVar[float] = 10
 
-    _events: dict[Hashable, tuple[_Listener, ...]]
+    _events: dict[Hashable, _Stored]
     _maxListeners: float | None
     _warned: set[Hashable] | None
 
@@ -168,14 +178,16 @@ class EventEmitter:
                     raise args[0]
                 raise _unhandledError(args)
             return False
-        if len(handlers) == 1:
-            result = handlers[0](*args)
-            if result is not None:
+        # Only a coroutine or a Deferred needs watching; a listener such as
+        # ``socket.write`` returns a bool, which must not cost a type check.
+        if type(handlers) is not tuple:
+            result = handlers(*args)
+            if result is not None and result is not True and result is not False:
                 self._adopt(result)
         else:
             for handler in handlers:
                 result = handler(*args)
-                if result is not None:
+                if result is not None and result is not True and result is not False:
                     self._adopt(result)
         return True
 
@@ -209,8 +221,10 @@ class EventEmitter:
             events = self._events
         existing = events.get(event)
         if existing is None:
-            events[event] = (listener,)
+            events[event] = listener
             return self
+        if type(existing) is not tuple:
+            existing = (existing,)
         handlers = (listener, *existing) if prepend else (*existing, listener)
         events[event] = handlers
         limit = self._maxListeners
@@ -273,9 +287,10 @@ class EventEmitter:
         """
         _checkListener(listener)
         events = self._events
-        handlers = events.get(event)
-        if handlers is None:
+        stored = events.get(event)
+        if stored is None:
             return self
+        handlers = _asTuple(stored)
         index = len(handlers) - 1
         while index >= 0:
             handler = handlers[index]
@@ -292,7 +307,7 @@ class EventEmitter:
                 self.emit("removeListener", event, getattr(handler, "listener", None) or listener)
         else:
             remaining = handlers[:index] + handlers[index + 1 :]
-            events[event] = remaining
+            events[event] = remaining if len(remaining) > 1 else remaining[0]
             if len(remaining) == 1 and self._warned:
                 self._warned.discard(event)
             if "removeListener" in events:
@@ -328,7 +343,7 @@ class EventEmitter:
             return self
         handlers = events.get(event)
         if handlers is not None:
-            for handler in reversed(handlers):
+            for handler in reversed(_asTuple(handlers)):
                 self.removeListener(event, handler)
         return self
 
@@ -336,15 +351,15 @@ class EventEmitter:
 
     def listeners(self, event: Hashable) -> list[_Listener]:
         """A copy of ``event``'s listeners, ``once`` listeners unwrapped."""
-        return [_unwrap(handler) for handler in self._events.get(event, ())]
+        return [_unwrap(handler) for handler in _asTuple(self._events.get(event))]
 
     def rawListeners(self, event: Hashable) -> list[_Listener]:
         """A copy of ``event``'s listeners, ``once`` listeners as their wrappers."""
-        return list(self._events.get(event, ()))
+        return list(_asTuple(self._events.get(event)))
 
     def listenerCount(self, event: Hashable, listener: _Listener | None = None) -> int:
         """How many listeners ``event`` has (only those equal to ``listener`` if given)."""
-        handlers = self._events.get(event, ())
+        handlers = _asTuple(self._events.get(event))
         if listener is None:
             return len(handlers)
         return sum(

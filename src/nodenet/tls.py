@@ -204,14 +204,16 @@ class TLSSocket(Socket):
         handle, transport = raw._handle, raw._transport
         if handle is None or transport is None or raw._destroyed:
             raise NodeError("The socket to upgrade is not connected", "ERR_SOCKET_CLOSED")
-        buffered = list(raw._readBuffer)
+        buffered = list(raw._readBuffer or ())
         raw._cancelTimers()
-        raw._readBuffer.clear()
+        raw._readBuffer = None
         raw._readableLength = 0
         raw._flushPending()
+        if raw._gatheredLength:
+            raw._flushGathered()
         raw._handle = None
         raw._transport = None
-        raw._direct = None
+        raw._direct = False
         raw._updateActive()
         self._handle = handle
         self._transport = transport
