@@ -93,9 +93,12 @@ class NodeProtocol(Protocol):
             else:
                 transport.loseConnection()
             return
-        self.dataReceived = self.socket._onData  # type: ignore[method-assign]
-        self.socket._onConnected(self)
-        self._drainTicks()
+        socket = self.socket
+        self.dataReceived = socket._onData  # type: ignore[method-assign]
+        socket._onConnected(self)
+        if self.socket is None:
+            del self.dataReceived  # refused by a destroyed socket: back to ignoring
+        socket._sched.drainTicks()
 
     def dataReceived(self, data: bytes) -> None:
         """Data for a connection that no socket owns (a dropped one): ignored."""

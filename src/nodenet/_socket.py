@@ -214,7 +214,7 @@ class Socket(EventEmitter):
         "_readBuffer", "_readPaused", "_readableLength", "_readableOpt", "_refed",
         "_resetting", "_sched", "_sockname", "_timeoutMs", "_timer", "_tls", "_transport",
         "_transportPaused", "_writableOpt", "allowHalfOpen", "server",
-        "_gathered", "_gatheredLength", "_gathering",
+        "_gathered", "_gatheredLength", "_gathering", "_flushCallbacks",
     )
 
     _reactor: Any
@@ -283,6 +283,10 @@ class Socket(EventEmitter):
         self._gathering = False
         self._gathered: bytes | list[bytes] | None = None
         self._gatheredLength = 0
+        # write() callbacks waiting for Twisted to hand their data to the
+        # kernel, each with whether it was Node's in-flight write (see
+        # _awaitFlush).
+        self._flushCallbacks: list[tuple[_Callback, bool]] | tuple[()] = _NONE
         self._ending = False
         self._finalCalled = False
         self._finished = False
@@ -799,6 +803,12 @@ class Socket(EventEmitter):
 
     def _onConnected(self, handle: NodeProtocol) -> None:
         """The transport is up (client connect, or an adopted descriptor)."""
+        if self._destroyed:
+            # Destroyed while the connection was being made: hang up.
+            handle.socket = None
+            transport: Any = handle.transport
+            transport.loseConnection()
+            return
         adopted = getattr(self, "_adopting", False)
         self._adopting = False
         if self._attemptTimer is not None:
@@ -902,8 +912,8 @@ class Socket(EventEmitter):
                             self.emit("data", text)
                 finally:
                     self._gathering = False
-                    if self._gatheredLength:
-                        self._flushGathered()
+                    if self._gatheredLength or self._flushCallbacks:
+                        self._afterGather()
             elif not self._endEmitted and not self._destroyed:
                 # Held (paused, or nobody reads yet): as Node, keep reading
                 # until the high-water mark, then let the kernel hold the peer.
@@ -1105,7 +1115,10 @@ class Socket(EventEmitter):
             held = self._send(data)
             self._bytesWritten += len(data)
         if cb is not None:
-            self._sched.nextTick(cb, None)
+            if held or self._flushCallbacks or self._gathering:
+                self._awaitFlush(cb, transport)
+            else:
+                self._sched.nextTick(cb, None)
         if self._timer is not None:
             self._activity()
         if self._transportPaused or self._needDrain:
@@ -1115,6 +1128,53 @@ class Socket(EventEmitter):
             self._owedDrain(transport)
             return False
         return True
+
+    def _awaitFlush(self, cb: _Callback, transport: Any) -> None:
+        """
+        Call ``cb(None)`` once Twisted handed what is written so far to the
+        kernel, as Node calls a write's callback once libuv wrote it (so a
+        callback that destroys the socket loses nothing).  The first waiting
+        callback stands for Node's in-flight write, the others for writes
+        Node would still hold in the stream: a ``destroy()`` meanwhile gives
+        them ``None`` and ``ERR_STREAM_DESTROYED``, as Node does.
+        """
+        waiting = self._flushCallbacks
+        if isinstance(waiting, list):
+            waiting.append((cb, False))
+            return
+        self._flushCallbacks = [(cb, True)]
+        if not self._gathering:
+            self._noticeFlush(transport)
+
+    def _noticeFlush(self, transport: Any) -> None:
+        """Have Twisted call ``_onTransportDrained`` once its buffer is empty."""
+        if hasattr(transport, "producerPaused"):
+            transport.producerPaused = True
+        if self._tls is not None:
+            holdDrain(transport)
+
+    def _afterGather(self) -> None:
+        """The 'data' listeners returned: send what they wrote; release or keep their callbacks."""
+        if self._gatheredLength:
+            self._flushGathered()
+        if self._flushCallbacks:
+            transport = self._transport
+            if transport is not None and queuedBytes(transport):
+                self._noticeFlush(transport)
+            else:
+                waiting, self._flushCallbacks = self._flushCallbacks, _NONE
+                for cb, _ in waiting:
+                    self._sched.nextTick(self._safeCall, cb, None)
+
+    def _callFlushCallbacks(self, error: BaseException | None = None) -> None:
+        """
+        Call the waiting write callbacks now: with ``None`` when their data
+        went out, else (the socket was destroyed first) the in-flight one
+        with ``None`` and the rest with ``error``, as Node does.
+        """
+        waiting, self._flushCallbacks = self._flushCallbacks, _NONE
+        for cb, inFlight in waiting:
+            self._safeCall(cb, None if inFlight else error)
 
     def _owedDrain(self, transport: Any) -> None:
         """Twisted holds a full queue: ask it to tell us when it is empty."""
@@ -1184,12 +1244,15 @@ class Socket(EventEmitter):
             return
         self._pending = _NONE
         length, self._pendingLength = self._pendingLength, 0
-        if length:
-            self._send(b"".join(chunk for chunk, _ in pending))
+        held = self._send(b"".join(chunk for chunk, _ in pending)) if length else False
         self._bytesWritten += length
+        transport = self._transport
         for _, cb in pending:
             if cb is not None:
-                self._sched.nextTick(self._safeCall, cb, None)
+                if held or self._flushCallbacks:
+                    self._awaitFlush(cb, transport)
+                else:
+                    self._sched.nextTick(self._safeCall, cb, None)
         if self._needDrain and not self._transportPaused:
             if queuedBytes(self._transport) >= self._hwm or self._ending:
                 self._owedDrain(self._transport)
@@ -1219,10 +1282,16 @@ class Socket(EventEmitter):
                     return False
                 return self._flushGathered()
             sent = transport.writeSomeData(data)
-            if type(sent) is int:  # else the connection is lost: doWrite reports it
+            if type(sent) is int:
                 if sent == len(data):
                     return False
                 data = data[sent:]
+            else:
+                # The kernel refused the write: the connection is gone, and
+                # no write still waiting, this one included, reaches it.
+                self._flushCallbacks = [(cb, False) for cb, _ in self._flushCallbacks]
+                self._sched.nextTick(self._writeFailed)
+                return True
         transport.write(data)
         tls = self._tls
         if tls is not None and tls.handshakeDone:
@@ -1230,6 +1299,16 @@ class Socket(EventEmitter):
             # the peer's close_notify may be processed before that turn.
             flushTls(transport)
         return True
+
+    def _writeFailed(self) -> None:
+        """
+        Destroy with Node's write error: ``write EPIPE`` once the peer's FIN
+        was seen (Node's report for a write into a half-open connection the
+        peer then reset), else ``write ECONNRESET``.  Twisted drops the
+        errno, and a send() after a reset says ECONNRESET only once.
+        """
+        if not self._destroyed:
+            self.destroy(streamError("EPIPE" if self._eof else "ECONNRESET", "write"))
 
     def _flushGathered(self) -> bool:
         """Send what was gathered (see ``_onData``); whether Twisted holds some of it."""
@@ -1268,15 +1347,26 @@ class Socket(EventEmitter):
 
     def _onTransportDrained(self) -> None:
         self._transportPaused = False
-        if self._needDrain and not self._destroyed:
-            transport = self._transport
-            if self._tls is not None and transport is not None and queuedBytes(transport):
-                # The TLS layer still holds data: 'drain' once it is gone too.
+        if self._destroyed or not (self._needDrain or self._flushCallbacks):
+            return
+        transport = self._transport
+        if self._tls is not None and transport is not None and queuedBytes(transport):
+            # The TLS layer still holds data: 'drain' once it is gone too.
+            if self._needDrain:
                 self._owedDrain(transport)
-                return
+            else:
+                self._noticeFlush(transport)
+            return
+        waiting = self._flushCallbacks
+        self._flushCallbacks = _NONE
+        if self._needDrain:
             self._needDrain = False
             self._updateActive()
             self._safeEmit("drain")
+        # As Node's afterWrite: 'drain' first, then the callbacks of the
+        # writes that completed.
+        for cb, _ in waiting:
+            self._safeCall(cb, None)
 
     def cork(self) -> None:
         """Queue writes until ``uncork()``."""
@@ -1320,7 +1410,11 @@ class Socket(EventEmitter):
         if self._ending or self._destroyed:
             return self
         self._ending = True
-        if self._transport is not None and not self._connecting and not self._corked:
+        if self._corked:
+            # As Node's end(): uncork fully, which sends what was queued and then our FIN.
+            self._corked = 1
+            self.uncork()
+        elif self._transport is not None and not self._connecting:
             self._final()
         self._updateActive()
         return self
@@ -1367,6 +1461,8 @@ class Socket(EventEmitter):
         if self._finished or self._destroyed:
             return
         self._finished = True
+        if self._flushCallbacks:
+            self._callFlushCallbacks()
         callbacks, self._finishCallbacks = self._finishCallbacks, _NONE
         try:
             for cb in callbacks:
@@ -1501,6 +1597,8 @@ class Socket(EventEmitter):
             return
         self._closeEmitted = True
         self._updateActive()
+        if self._flushCallbacks:
+            self._callFlushCallbacks(self._errored or makeError("ERR_STREAM_DESTROYED", "write"))
         self._safeEmit("close", self._errored is not None)
         callbacks = getattr(self, "_pendingAfterClose", None)
         if callbacks:
