@@ -12,6 +12,7 @@ reaches zero (and Twisted has let go of the port).
 from __future__ import annotations
 
 import errno as _errno
+import math
 import os
 import socket as _stdsocket
 from collections.abc import Callable
@@ -23,12 +24,20 @@ from twisted.internet.error import CannotListenError
 
 from . import _loop
 from ._args import (
+    guessHandleType,
+    isNumber,
     isPipeName,
+    jsNumber,
+    jsString,
+    jsTruthy,
     mergeOptions,
     normalizeArgs,
+    toInt32,
     toNumber,
     validateFunction,
+    validateNumber,
     validatePort,
+    validateString,
 )
 from ._isip import isIP
 from ._protocol import NodeProtocol, ServerFactory
@@ -37,6 +46,7 @@ from ._tick import getReactor, schedulerFor
 from .errors import (
     UNSET,
     NodeSystemError,
+    NodeTypeError,
     codeForErrno,
     invalidArgType,
     invalidArgValue,
@@ -49,6 +59,16 @@ __all__ = ["Server"]
 
 _DEFAULT_BACKLOG = 511
 _Callback = Callable[..., object]
+
+
+def _backlog(option: Any, fromArgs: float | None) -> int:
+    """
+    The backlog ``listen()`` passes to the kernel: as Node, ``options.backlog``
+    when truthy, else the one from the arguments, else 511; libuv reads it
+    as an ``int32``.
+    """
+    backlog = option if jsTruthy(option) else fromArgs
+    return toInt32(jsNumber(backlog)) if jsTruthy(backlog) else _DEFAULT_BACKLOG
 
 
 def _listenErrno(exc: BaseException) -> int | None:
@@ -81,19 +101,37 @@ class Server(EventEmitter):
         **kwargs: Any,
     ) -> None:
         super().__init__()
-        if callable(options) and connectionListener is None:
+        # As Node: a function first is the listener (and a second argument is
+        # ignored), a listener that is not a function is ignored, and an
+        # array is an object with none of the options.
+        if callable(options) and not isinstance(options, (dict, list)):
             options, connectionListener = None, options
-        if options is not None and not isinstance(options, dict):
+        elif options is not None and not isinstance(options, (dict, list)):
             raise invalidArgType("options", "object", options)
+        elif connectionListener is not None and not callable(connectionListener):
+            connectionListener = None
         opts = mergeOptions(options, kwargs)
+        delay = opts.get("keepAliveInitialDelay")
+        if delay is not None:
+            validateNumber(delay, "options.keepAliveInitialDelay")
+        highWaterMark = opts.get("highWaterMark")
+        if highWaterMark is not None:
+            validateNumber(highWaterMark, "options.highWaterMark")
         self._reactor = getReactor(reactor)
         self._sched = schedulerFor(self._reactor)
-        self.allowHalfOpen: bool = bool(opts.get("allowHalfOpen", False))
-        self.pauseOnConnect: bool = bool(opts.get("pauseOnConnect", False))
-        self.noDelay: bool = bool(opts.get("noDelay", False))
-        self.keepAlive: bool = bool(opts.get("keepAlive", False))
-        self.keepAliveInitialDelay: float = float(opts.get("keepAliveInitialDelay") or 0)
-        self.highWaterMark: int = int(opts.get("highWaterMark") or 16384)
+        self.allowHalfOpen: bool = jsTruthy(opts.get("allowHalfOpen"))
+        self.pauseOnConnect: bool = jsTruthy(opts.get("pauseOnConnect"))
+        self.noDelay: bool = jsTruthy(opts.get("noDelay"))
+        self.keepAlive: bool = jsTruthy(opts.get("keepAlive"))
+        #: Milliseconds (Node keeps whole seconds; a negative delay is 0).
+        self.keepAliveInitialDelay: float = (
+            float(delay) if delay is not None and math.isfinite(delay) and delay > 0 else 0.0
+        )
+        self.highWaterMark: int = (
+            int(highWaterMark)
+            if highWaterMark is not None and math.isfinite(highWaterMark) and highWaterMark > 0
+            else 16384
+        )
         #: Node's ``maxConnections``: ``None`` (or 0) means no limit.
         self.maxConnections: int | None = None
         self._port: Any = None
@@ -182,13 +220,31 @@ class Server(EventEmitter):
         backlogArg = (toNumber(args[1]) if len(args) > 1 else None) or (
             toNumber(args[2]) if len(args) > 2 else None
         )
-        handle = options.get("_handle") or options.get("handle") or handle
+        shown: Any = list(args[0]) if args and isinstance(args[0], (list, tuple)) else None
+        inner = options.get("_handle")
+        if not jsTruthy(inner):
+            inner = options.get("handle")
+        if jsTruthy(inner):
+            # Node listens with options._handle || options.handle || options.
+            if isinstance(inner, dict):
+                options, handle = dict(inner), None
+            elif isinstance(inner, (list, tuple)):
+                options, handle, shown = {}, None, list(inner)
+            elif isinstance(inner, (str, int, float)):
+                # Node's own TypeError, from its `'port' in options`.
+                raise NodeTypeError(
+                    f"Cannot use 'in' operator to search for 'port' in {jsString(inner)}"
+                )
+            elif callable(inner) and not isinstance(inner, Server):
+                options, handle, shown = {}, None, inner  # a function: an object without a port
+            else:
+                handle = inner
         if handle is not None:
-            self._listenOnHandle(handle, options.get("backlog") or backlogArg)
+            self._listenOnHandle(handle, _backlog(options.get("backlog"), backlogArg))
             return self
-        fd = options.get("fd")
-        if isinstance(fd, int) and not isinstance(fd, bool) and fd >= 0:
-            self._listenOnFd(fd, options.get("backlog") or backlogArg)
+        fd: Any = options.get("fd")
+        if isNumber(fd) and fd >= 0:
+            self._listenOnFd(fd, _backlog(options.get("backlog"), backlogArg))
             return self
         if (
             not args
@@ -199,29 +255,29 @@ class Server(EventEmitter):
         port = options.get("port")
         if isinstance(port, (int, float, str)) and not isinstance(port, bool):
             number = validatePort(port, "options.port")
-            backlog = int(options.get("backlog") or backlogArg or _DEFAULT_BACKLOG)
-            host = options.get("host")
-            if host:
+            backlog = _backlog(options.get("backlog"), backlogArg)
+            host: Any = options.get("host")
+            if jsTruthy(host):
+                validateString(host, "hostname")  # dns.lookup()'s check
                 self._lookupAndListen(number, host, backlog, bool(options.get("ipv6Only")))
             else:
                 self._bindTCP(None, number, backlog, bool(options.get("ipv6Only")))
             return self
         path = options.get("path")
         if path and isPipeName(path):
-            backlog = int(options.get("backlog") or backlogArg or _DEFAULT_BACKLOG)
+            backlog = _backlog(options.get("backlog"), backlogArg)
             readableAll = bool(options.get("readableAll"))
             writableAll = bool(options.get("writableAll"))
             if path.startswith("\0") and (readableAll or writableAll):
                 raise invalidArgValue(
                     "options",
-                    {k: v for k, v in options.items() if k in ("path", "readableAll", "writableAll")},
+                    options,
                     "can not set readableAll or writableAllt to true when path is abstract unix socket",
                 )
             self._bindUNIX(path, backlog, readableAll, writableAll)
             return self
-        shown: Any = {k: v for k, v in options.items() if v is not None}
-        if args and isinstance(args[0], (list, tuple)):
-            shown = list(args[0])  # a JavaScript array: an object without a port
+        if shown is None:
+            shown = options  # else a JavaScript array or function: an object without a port
         if "port" not in options and "path" not in options:
             raise invalidArgValue("options", shown, 'must have the property "port" or "path"')
         raise invalidArgValue("options", shown)
@@ -359,19 +415,17 @@ class Server(EventEmitter):
             sock.close()
         self._started(listening)
 
-    def _listenOnFd(self, fd: int, backlog: Any) -> None:
-        try:
-            os.fstat(fd)
-        except OSError as e:
-            self._failed(listenError(codeForErrno(e.errno), None, None))
-            return
-        try:
-            probe = _stdsocket.socket(fileno=os.dup(fd))
-        except OSError:
+    def _listenOnFd(self, fd: float, backlog: Any) -> None:
+        # As Node: a descriptor that is not an int32, or not a TCP or unix
+        # socket (closed, a file...), is an asynchronous EINVAL.
+        if (
+            not float(fd).is_integer()
+            or fd > 0x7FFFFFFF
+            or guessHandleType(int(fd)) not in ("TCP", "PIPE")
+        ):
             self._failed(listenError("EINVAL", None, None))
             return
-        probe.close()
-        self._adoptDescriptor(fd, backlog)
+        self._adoptDescriptor(int(fd), backlog)
 
     def _listenOnHandle(self, handle: Any, backlog: Any) -> None:
         if isinstance(handle, Server):
@@ -381,12 +435,10 @@ class Server(EventEmitter):
                 return
             self._adoptDescriptor(port.fileno(), backlog)
             return
-        if isinstance(handle, dict) and "fd" in handle:
-            self._listenOnFd(int(handle["fd"]), backlog)
-            return
         fileno = getattr(handle, "fileno", None)
         if fileno is None:
-            raise invalidArgValue("options", {"handle": handle})
+            # As Node: an object that is no handle is read as options, and has no port.
+            raise invalidArgValue("options", handle, 'must have the property "port" or "path"')
         self._listenOnFd(int(fileno()), backlog)
 
     # ------------------------------------------------------------------

@@ -46,12 +46,18 @@ from twisted.python.failure import Failure
 from . import _loop
 from ._args import (
     Options,
+    connectHost,
+    jsNumber,
+    jsTruthy,
     mergeOptions,
     normalizeArgs,
+    socketOptions,
+    toInt32,
     validateConnectOptions,
     validateFunction,
     validateMsecs,
     validatePort,
+    validateSocketOptions,
 )
 from ._encodings import StringDecoder, encode, normalizeEncoding
 from ._isip import isIP
@@ -75,7 +81,6 @@ from .errors import (
     dnsError,
     fromFailure,
     invalidArgType,
-    invalidArgValue,
     makeError,
     streamError,
     systemError,
@@ -221,16 +226,16 @@ class Socket(EventEmitter):
 
     def __init__(self, options: Options | None = None, *, reactor: Any = None, **kwargs: Any) -> None:
         super().__init__()
-        if options is not None and not isinstance(options, dict):
-            raise invalidArgType("options", "object", options)
+        if options is not None and type(options) is not dict:
+            options = socketOptions(options)
         opts: Mapping[str, Any] = (
             mergeOptions(options, kwargs) if options or kwargs else _NO_OPTIONS
         )
-        if opts.get("objectMode"):
-            raise invalidArgValue("options.objectMode", opts["objectMode"], "is not supported")
+        if opts:
+            validateSocketOptions(opts)
         self._reactor = getReactor(reactor)
         self._sched = schedulerFor(self._reactor)
-        self.allowHalfOpen: bool = bool(opts.get("allowHalfOpen", False))
+        self.allowHalfOpen: bool = jsTruthy(opts.get("allowHalfOpen"))
         self._readableOpt: bool = opts.get("readable", True) is not False
         self._writableOpt: bool = opts.get("writable", True) is not False
         self._hwm: int = int(opts.get("highWaterMark") or _HWM)
@@ -571,6 +576,8 @@ class Socket(EventEmitter):
         options.update(kwargs)
         if cb is None and callable(options.get("callback")):
             cb = options.pop("callback")
+        if cb is not None:
+            self.once("connect", cb)
         if options.get("port", UNSET) is UNSET and options.get("path") is None:
             raise makeError("ERR_MISSING_ARGS", "options", "port", "path")
         if self._destroyed or self._closeEmitted or self._hadHandle:
@@ -579,25 +586,23 @@ class Socket(EventEmitter):
             self._flowing = flowing  # Node keeps the flowing state across a reconnect
             self._peer = None
             self.autoSelectFamilyAttemptedAddresses = []
-        if cb is not None:
-            self.once("connect", cb)
         # As Node: the socket is connecting before the options are checked, so
         # a connect() that throws leaves it 'opening' (destroy() closes it).
+        # Like Node's socket.connect(), this ignores a 'timeout' option (only
+        # net.connect() applies it).
         self._connecting = True
         self._hadHandle = True
         self._attempt += 1
         validateConnectOptions(options)
-        timeout = options.get("timeout")
-        if timeout is not None:
-            self.setTimeout(timeout)
         if options.get("noDelay"):
             self._noDelay = True
         if options.get("keepAlive"):
-            self._keepAlive = (True, float(options.get("keepAliveInitialDelay") or 0))
+            seconds = toInt32(jsNumber(options.get("keepAliveInitialDelay", 0)) / 1000)
+            self._keepAlive = (True, max(0, seconds) * 1000.0)
         self._connectOptions = options
         self._updateActive()
         path = options.get("path")
-        if path is not None:
+        if jsTruthy(path):
             self._isUnix = True
             self._attempt += 1
             self._safeEmit("connectionAttempt", path, None, None)
@@ -606,8 +611,8 @@ class Socket(EventEmitter):
             )
             self._attemptInfo = (path, None, None)
             return self
-        port = validatePort(options["port"])
-        host = options.get("host") or "localhost"
+        port = validatePort(options["port"]) if "port" in options else 0
+        host = connectHost(options)
         family = isIP(host)
         if family:
             self._sched.nextTick(self._connectSingle, host, port, family)
@@ -617,16 +622,17 @@ class Socket(EventEmitter):
 
     def _lookupAndConnect(self, host: str, port: int, options: Options) -> None:
         family: Any = options.get("family") or 0
-        family = {"IPv4": 4, "IPv6": 6}.get(family, family)
+        if family == "IPv4" or family == "IPv6":
+            family = 4 if family == "IPv4" else 6
         autoSelect = options.get("autoSelectFamily")
         if autoSelect is None:
             autoSelect = defaultAutoSelectFamily
         dnsOptions: dict[str, Any] = {"family": family}
-        if options.get("hints"):
+        if jsTruthy(options.get("hints")):
             dnsOptions["hints"] = options["hints"]
         elif family not in (4, 6):
-            dnsOptions["hints"] = 32
-        if autoSelect and family not in (4, 6):
+            dnsOptions["hints"] = int(_stdsocket.AI_ADDRCONFIG)
+        if autoSelect and family not in (4, 6) and not jsTruthy(options.get("localAddress")):
             dnsOptions["all"] = True
         lookup = options.get("lookup") or _defaultLookup(self._reactor)
         attempt = self._attempt = self._attempt + 1
@@ -677,9 +683,11 @@ class Socket(EventEmitter):
         self.autoSelectFamilyAttemptedAddresses.append(f"{ip}:{port}")
         opts = self._connectOptions
         bind = None
-        if opts.get("localAddress") is not None or opts.get("localPort") is not None:
-            bind = (opts.get("localAddress") or ("::" if family == 6 else "0.0.0.0"),
-                    int(opts.get("localPort") or 0))
+        localAddress: Any = opts.get("localAddress")
+        localPort: Any = opts.get("localPort")
+        if jsTruthy(localAddress) or jsTruthy(localPort):
+            bind = (localAddress if jsTruthy(localAddress) else ("::" if family == 6 else "0.0.0.0"),
+                    toInt32(localPort) if jsTruthy(localPort) else 0)
             failure = _bindProblem(bind, family)
             if failure is not None:
                 self.destroy(connectError(failure, "bind", bind[0], bind[1]))
@@ -761,7 +769,7 @@ class Socket(EventEmitter):
             err.port = None
             err.message = f"connect {err.code} {ip}"
             err.args = (err.message,)
-        if opts.get("localAddress") is not None and opts.get("localPort") is not None:
+        if jsTruthy(opts.get("localAddress")) and jsTruthy(opts.get("localPort")):
             err = connectError(
                 err.code or "ECONNREFUSED", "connect", ip, port,
                 opts.get("localAddress"), opts.get("localPort"),
@@ -784,8 +792,7 @@ class Socket(EventEmitter):
 
     def _adoptFd(self, fd: Any) -> None:
         """``new Socket({fd})``: wrap an already connected descriptor."""
-        if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
-            raise invalidArgType("options.fd", "number", fd)
+        fd = int(fd)  # validateSocketOptions() checked it
         dup = _stdsocket.socket(fileno=_stdsocket.dup(fd))
         try:
             family = dup.family
@@ -1043,8 +1050,8 @@ class Socket(EventEmitter):
 
     def setEncoding(self, encoding: Any = UNSET) -> Socket:
         """Deliver ``'data'`` as ``str`` decoded with ``encoding`` (default ``'utf8'``)."""
-        if encoding is UNSET or encoding is None:
-            name: str | None = "utf8"
+        if encoding is UNSET or encoding is None or encoding == "":
+            name: str | None = "utf8"  # as Node's StringDecoder: null and '' mean utf8
         else:
             name = normalizeEncoding(encoding)
         if name is None:
@@ -1054,7 +1061,7 @@ class Socket(EventEmitter):
 
     def setDefaultEncoding(self, encoding: Any) -> Socket:
         """The encoding of later ``write(str)`` calls that name none."""
-        name = normalizeEncoding(encoding)
+        name = normalizeEncoding(encoding)  # '' and non-strings are no encoding here
         if name is None:
             raise makeError("ERR_UNKNOWN_ENCODING", encoding)
         self._defaultEncoding = name
@@ -1085,6 +1092,27 @@ class Socket(EventEmitter):
             "chunk", ["string", "Buffer", "TypedArray", "DataView"], data
         )
 
+    def _writeArgs(self, data: Any, encoding: Any, cb: Any) -> tuple[bytes, _Callback | None]:
+        """
+        ``write(data, encoding, cb)`` read as Node's ``Writable.write`` reads
+        it: a function in place of the encoding is the callback, a callback
+        that is not a function is ignored, a falsy encoding is the default,
+        any other must be an encoding's name (or ``'buffer'``, for bytes).
+        """
+        if callable(encoding):
+            cb, encoding = encoding, UNSET
+        elif cb is not None and not callable(cb):
+            cb = None
+        if data is None:
+            raise makeError("ERR_STREAM_NULL_VALUES")
+        if not jsTruthy(encoding):
+            encoding = UNSET
+        elif encoding != "buffer" and normalizeEncoding(encoding) is None:
+            raise makeError("ERR_UNKNOWN_ENCODING", encoding)
+        if type(data) is not bytes:
+            data = self._toBytes(data, encoding)
+        return data, cb
+
     def write(self, data: Any, encoding: Any = UNSET, cb: _Callback | None = None) -> bool:
         """
         Send ``data`` (``bytes``-like, or ``str`` in ``encoding``, default utf8).
@@ -1093,14 +1121,10 @@ class Socket(EventEmitter):
         ``'drain'``.  ``cb(None)`` is called once the data went to the
         transport, ``cb(err)`` if it never will.  Also ``write(data, cb)``.
         """
-        if callable(encoding):
-            cb, encoding = encoding, UNSET
-        if type(data) is not bytes:
-            data = self._toBytes(data, encoding)
-        elif encoding is not UNSET and encoding is not None and not isinstance(encoding, str):
-            raise makeError("ERR_UNKNOWN_ENCODING", encoding)
-        if cb is not None and not callable(cb):
-            raise invalidArgType("cb", "function", cb)
+        if encoding is not UNSET or cb is not None:
+            data, cb = self._writeArgs(data, encoding, cb)
+        elif type(data) is not bytes:
+            data = self._toBytes(data, UNSET)
         transport = self._transport
         if (
             transport is None
@@ -1395,8 +1419,7 @@ class Socket(EventEmitter):
             self.write(data, encoding)
         elif data is None and not callable(encoding):
             pass
-        if cb is not None:
-            validateFunction(cb, "cb")
+        if cb is not None and callable(cb):  # Node ignores a callback that is not a function
             if self._finished:
                 self._sched.nextTick(self._safeCall, cb, makeError("ERR_STREAM_ALREADY_FINISHED", "end"))
             elif self._destroyed:
@@ -1675,15 +1698,16 @@ class Socket(EventEmitter):
 
     def setNoDelay(self, noDelay: bool = True) -> Socket:
         """Disable (default) or enable Nagle's algorithm."""
-        self._noDelay = bool(noDelay)
+        self._noDelay = jsTruthy(noDelay)
         if self._transport is not None and not self._isUnix and hasattr(self._transport, "setTcpNoDelay"):
             self._transport.setTcpNoDelay(self._noDelay)
         return self
 
     def setKeepAlive(self, enable: bool = False, initialDelay: float = 0) -> Socket:
         """TCP keep-alive; ``initialDelay`` ms becomes ``TCP_KEEPIDLE`` (whole seconds)."""
-        delay = float(initialDelay or 0)
-        self._keepAlive = (bool(enable), max(0.0, delay))
+        # As Node: Boolean(enable) and ~~(initialDelay / 1000) whole seconds.
+        seconds = toInt32(jsNumber(initialDelay) / 1000)
+        self._keepAlive = (jsTruthy(enable), max(0, seconds) * 1000.0)
         if self._transport is not None and not self._isUnix:
             self._applyKeepAlive(*self._keepAlive)
         return self

@@ -44,6 +44,7 @@ __all__ = [
     "fromFailure",
     "inspect",
     "describeReceived",
+    "formatS",
     "invalidArgType",
     "invalidArgValue",
     "outOfRange",
@@ -420,6 +421,25 @@ def inspect(value: object) -> str:
     return f"{type(value).__name__} {{}}"
 
 
+def formatS(value: object) -> str:
+    """
+    ``value`` as Node's ``%s`` renders it in a message (``util.format``).
+
+    Primitives are ``String(value)`` (``NaN``, ``true``, ``null``); arrays,
+    objects and buffers are inspected; a function is its Python ``repr``
+    (Node prints the function's source).
+    """
+    if type(value) is str:
+        return value
+    if value is UNSET:
+        return "undefined"
+    if value is None or isinstance(value, (bool, int, float, dict, list, tuple)):
+        return inspect(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return inspect(value)
+    return str(value)
+
+
 def describeReceived(value: object) -> str:
     """Node's ``determineSpecificType``: ``type number (-1)``, ``null``..."""
     if value is UNSET:
@@ -482,7 +502,10 @@ def invalidArgValue(
 ) -> NodeTypeError:
     """``ERR_INVALID_ARG_VALUE``: ``The argument 'hints' is invalid. Received 12345``."""
     kind = "property" if "." in name else "argument"
-    message = f"The {kind} '{name}' {reason}. Received {inspect(value)}"
+    shown = inspect(value)
+    if len(shown) > 128:
+        shown = shown[:128] + "..."
+    message = f"The {kind} '{name}' {reason}. Received {shown}"
     return NodeTypeError(message, "ERR_INVALID_ARG_VALUE")
 
 
@@ -515,12 +538,12 @@ codes: dict[str, tuple[_Kind, str | Callable[..., str]]] = {
         lambda name, port, allowZero=True: f"{name} should be "
         f"{'>=' if allowZero else '>'} 0 and < 65536. Received {describeReceived(port)}.",
     ),
-    "ERR_INVALID_IP_ADDRESS": (NodeTypeError, "Invalid IP address: {}"),
+    "ERR_INVALID_IP_ADDRESS": (NodeTypeError, lambda value: "Invalid IP address: " + formatS(value)),
     "ERR_INVALID_ADDRESS_FAMILY": (
         NodeRangeError,
         "Invalid address family: {} {}:{}",
     ),
-    "ERR_INVALID_FD_TYPE": (NodeTypeError, "Unsupported fd type: {}"),
+    "ERR_INVALID_FD_TYPE": (NodeTypeError, lambda value: "Unsupported fd type: " + formatS(value)),
     "ERR_INVALID_HANDLE_TYPE": (NodeTypeError, "This handle type cannot be sent"),
     "ERR_SERVER_ALREADY_LISTEN": (
         NodeError,
@@ -541,7 +564,7 @@ codes: dict[str, tuple[_Kind, str | Callable[..., str]]] = {
     ),
     "ERR_STREAM_NULL_VALUES": (NodeTypeError, "May not write null values to stream"),
     "ERR_STREAM_PREMATURE_CLOSE": (NodeError, "Premature close"),
-    "ERR_UNKNOWN_ENCODING": (NodeTypeError, "Unknown encoding: {}"),
+    "ERR_UNKNOWN_ENCODING": (NodeTypeError, lambda value: "Unknown encoding: " + formatS(value)),
     "ERR_UNHANDLED_ERROR": (
         NodeError,
         lambda detail=UNSET: "Unhandled error."

@@ -33,6 +33,7 @@ from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
+from ._args import jsString
 from .errors import UNSET, NodeError, invalidArgType, makeError, outOfRange
 
 __all__ = ["EventEmitter", "once"]
@@ -84,6 +85,17 @@ def _ownKeys(events: dict[Hashable, _Stored]) -> list[Hashable]:
         indices.sort(key=int)
         return [*indices, *names, *symbols]
     return names + symbols if symbols else names
+
+
+def _key(event: Any) -> Hashable:
+    """
+    The key ``event`` is stored under: itself, or, for a value Python cannot
+    hash (a list, a dict), its JavaScript ``String()``, the property key
+    JavaScript makes of it (``[]`` is ``''``, ``{}`` is ``'[object Object]'``).
+    """
+    if getattr(event, "__hash__", None) is None:
+        return jsString(event)
+    return event  # type: ignore[no-any-return]
 
 
 def _checkListener(listener: object) -> None:
@@ -171,7 +183,10 @@ class EventEmitter:
         with no listener raises its argument if that is an exception, else
         ``ERR_UNHANDLED_ERROR``.
         """
-        handlers = self._events.get(event)
+        try:
+            handlers = self._events.get(event)
+        except TypeError:
+            handlers = self._events.get(_key(event))
         if handlers is None:
             if event == "error":
                 if args and isinstance(args[0], BaseException):
@@ -219,6 +234,7 @@ class EventEmitter:
             original = getattr(listener, "listener", None)
             self.emit("newListener", event, listener if original is None else original)
             events = self._events
+        event = _key(event)
         existing = events.get(event)
         if existing is None:
             events[event] = listener
@@ -287,6 +303,7 @@ class EventEmitter:
         """
         _checkListener(listener)
         events = self._events
+        event = _key(event)
         stored = events.get(event)
         if stored is None:
             return self
@@ -324,6 +341,7 @@ class EventEmitter:
         ``'removeListener'``'s own listeners last), as in Node.
         """
         events = self._events
+        event = _key(event)
         if "removeListener" not in events:
             if event is None:
                 self._events = {}
@@ -351,15 +369,15 @@ class EventEmitter:
 
     def listeners(self, event: Hashable) -> list[_Listener]:
         """A copy of ``event``'s listeners, ``once`` listeners unwrapped."""
-        return [_unwrap(handler) for handler in _asTuple(self._events.get(event))]
+        return [_unwrap(handler) for handler in _asTuple(self._events.get(_key(event)))]
 
     def rawListeners(self, event: Hashable) -> list[_Listener]:
         """A copy of ``event``'s listeners, ``once`` listeners as their wrappers."""
-        return list(_asTuple(self._events.get(event)))
+        return list(_asTuple(self._events.get(_key(event))))
 
     def listenerCount(self, event: Hashable, listener: _Listener | None = None) -> int:
         """How many listeners ``event`` has (only those equal to ``listener`` if given)."""
-        handlers = _asTuple(self._events.get(event))
+        handlers = _asTuple(self._events.get(_key(event)))
         if listener is None:
             return len(handlers)
         return sum(

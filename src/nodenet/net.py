@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _socket
-from ._args import normalizeArgs
+from ._args import jsTruthy, normalizeArgs, validateBoolean, validateInt32
 from ._isip import isIP, isIPv4, isIPv6
 from ._server import Server, createServer
 from ._socket import Socket, Stream
@@ -43,13 +43,34 @@ def createConnection(*args: Any, reactor: Any = None, **kwargs: Any) -> Socket:
     options.update(kwargs)
     socketOptions: dict[str, Any] = {
         k: options[k]
-        for k in ("allowHalfOpen", "readable", "writable", "fd", "highWaterMark", "objectMode")
+        for k in _SOCKET_OPTIONS
         if k in options
     }
     socket = Socket(socketOptions, reactor=reactor)
-    if cb is not None:
-        return socket.connect(options, cb)
-    return socket.connect(options)
+    timeout = options.get("timeout")
+    if jsTruthy(timeout):
+        socket.setTimeout(timeout)
+    try:
+        if cb is not None:
+            return socket.connect(options, cb)
+        return socket.connect(options)
+    except BaseException:
+        socket.destroy()  # nothing half-built stays behind (its idle timer, say)
+        raise
+
+
+#: The options of ``net.connect()`` that are the new socket's.
+_SOCKET_OPTIONS = (
+    "allowHalfOpen",
+    "readable",
+    "writable",
+    "fd",
+    "highWaterMark",
+    "objectMode",
+    "readableObjectMode",
+    "writableObjectMode",
+    "keepAliveInitialDelay",
+)
 
 
 connect = createConnection
@@ -61,8 +82,9 @@ def getDefaultAutoSelectFamily() -> bool:
 
 
 def setDefaultAutoSelectFamily(value: bool) -> None:
-    """Change the default of the ``autoSelectFamily`` connect option."""
-    _socket.defaultAutoSelectFamily = bool(value)
+    """Change the default of the ``autoSelectFamily`` connect option (a ``bool``)."""
+    validateBoolean(value, "value")
+    _socket.defaultAutoSelectFamily = value
 
 
 def getDefaultAutoSelectFamilyAttemptTimeout() -> int:
@@ -71,7 +93,7 @@ def getDefaultAutoSelectFamilyAttemptTimeout() -> int:
 
 
 def setDefaultAutoSelectFamilyAttemptTimeout(value: int) -> None:
-    """Change the default per-address attempt time (at least 10 ms, as Node)."""
-    _socket.defaultAutoSelectFamilyAttemptTimeout = max(10, int(value))
+    """Change the default per-address attempt time: an integer of ms, at least 1 (10 is used for less)."""
+    _socket.defaultAutoSelectFamilyAttemptTimeout = max(10, validateInt32(value, "value", 1))
 
 
