@@ -1118,8 +1118,8 @@ class Socket(EventEmitter):
         Send ``data`` (``bytes``-like, or ``str`` in ``encoding``, default utf8).
 
         Returns ``False`` when the queue reached the high-water mark: wait for
-        ``'drain'``.  ``cb(None)`` is called once the data went to the
-        transport, ``cb(err)`` if it never will.  Also ``write(data, cb)``.
+        ``'drain'``.  ``cb(None)`` is called once the kernel took the data,
+        ``cb(err)`` if it never will.  Also ``write(data, cb)``.
         """
         if encoding is not UNSET or cb is not None:
             data, cb = self._writeArgs(data, encoding, cb)
