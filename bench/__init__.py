@@ -22,8 +22,12 @@ Stacks (``bench._harness.STACKS``):
 Workloads (``bench._workloads``): ``bulk``, ``pingpong``,
 ``pingpong-1core``, ``pipelined``, ``connections``.
 
-Modules: ``_harness`` runs the suite and writes the results, ``_report``
-turns them into tables, ``_worker`` is the entry point of every Python
-server and client process, ``_twisted``, ``_nodenet``, ``_asyncio`` are the
-Python stacks, ``_idle`` is the client that holds idle connections open.
+Modules: ``_harness`` runs the measurements (processes, pinning, the
+line protocol with them, interleaving, retries), ``_report`` turns them
+into medians, ratios, target checks and Markdown, ``_workloads`` holds the
+sizes, ``_worker`` is the entry point of every Python server and client
+process, ``_common`` what those share, ``_twisted``, ``_nodenet`` and
+``_asyncio`` are the Python stacks, ``node_stack.js`` the Node one, and
+``_idle`` the client that holds idle connections open.  The method and a
+recorded run are in ``docs/performance.md``.
 """

@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
         "before/after figures for a change, interleaved with the rest",
     )
     parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="run the Python processes under py-spy and write a flame graph of each to DIR "
+        "(STACK-ROLE-WORKLOAD.svg); the figures are then slower",
+    )
+    parser.add_argument(
         "--retries",
         type=int,
         help="take a measurement again when other processes used more than --busy of the CPU "
@@ -125,7 +132,12 @@ def main(argv: list[str]) -> int:
         )
 
     started = time.monotonic()
-    runs = runSuite(stacks, workloads, reps, args.quick, timeout, progress, retries, args.busy)
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        retries = 0  # the profiler's own CPU time would count as another process's
+    runs = runSuite(
+        stacks, workloads, reps, args.quick, timeout, progress, retries, args.busy, args.profile
+    )
     summary = summarize(runs, [s.name for s in stacks])
     result: dict[str, Any] = {
         "command": "python -m bench " + shlex.join(argv) if argv else "python -m bench",

@@ -25,6 +25,7 @@ import platform
 import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -206,8 +207,16 @@ class _Child:
         except OSError:
             pass
 
-    def stop(self, grace: float = 0.0) -> None:
-        """Let the process end within ``grace`` seconds, else kill it."""
+    def stop(self, grace: float = 0.0, interrupt: bool = False) -> None:
+        """
+        Let the process end within ``grace`` seconds, else kill it.
+
+        With ``interrupt``, it gets SIGINT first (a profiler then writes its
+        profile) and 10 seconds to end.
+        """
+        if interrupt and self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGINT)
+            grace = max(grace, 10.0)
         if grace > 0:
             try:
                 self.popen.wait(grace)
@@ -224,10 +233,16 @@ class _Child:
                 pass
 
 
-def _argv(stack: str, role: str, workload: str, params: dict[str, Any]) -> list[str]:
+def _argv(
+    stack: str, role: str, workload: str, params: dict[str, Any], profile: Path | None = None
+) -> list[str]:
     if stack == "node":
         return ["node", str(NODE_SCRIPT), role, workload, json.dumps(params)]
-    return [sys.executable, "-m", "bench._worker", stack, role, workload, json.dumps(params)]
+    argv = [sys.executable, "-m", "bench._worker", stack, role, workload, json.dumps(params)]
+    if profile is not None:
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        argv = [spy, "record", "--rate", "250", "--nonblocking", "-o", str(profile), "--", *argv]
+    return argv
 
 
 def _listener() -> socket.socket:
@@ -240,7 +255,11 @@ def _listener() -> socket.socket:
 
 
 def runOne(
-    stack: Stack | str, workload: str, params: dict[str, Any], timeout: float
+    stack: Stack | str,
+    workload: str,
+    params: dict[str, Any],
+    timeout: float,
+    profile: Path | None = None,
 ) -> tuple[dict[str, float], float]:
     """
     Measure ``workload`` once in ``stack``.
@@ -248,11 +267,17 @@ def runOne(
     Returns the values the measuring process reported, and the share of the
     machine's CPU time that went to other processes meanwhile (0 on a quiet
     machine).  Raises :class:`RunError` if the measurement fails or takes
-    longer than ``timeout`` seconds.
+    longer than ``timeout`` seconds.  With ``profile`` (a directory), the
+    Python processes run under py-spy, which writes a flame graph of each
+    (``STACK-ROLE-WORKLOAD.svg``) there; the figures are then slower.
     """
     if isinstance(stack, str):
         stack = Stack(stack, stack)
     impl, pythonPath = stack.impl, stack.pythonPath
+
+    def spied(role: str) -> Path | None:
+        return None if profile is None else profile / f"{stack.name}-{role}-{workload}.svg"
+
     deadline = time.monotonic() + timeout
     cores = len(os.sched_getaffinity(0))
     ownStart = sum(os.times()[:2])
@@ -264,7 +289,7 @@ def runOne(
     try:
         server = _Child(
             f"{stack.name} server",
-            _argv(impl, "server", workload, dict(params, fd=fd)),
+            _argv(impl, "server", workload, dict(params, fd=fd), spied("server")),
             serverCore,
             (fd,),
             pythonPath,
@@ -283,7 +308,7 @@ def runOne(
         else:
             client = _Child(
                 f"{stack.name} client",
-                _argv(impl, "client", workload, dict(params, port=port)),
+                _argv(impl, "client", workload, dict(params, port=port), spied("client")),
                 clientCore,
                 (),
                 pythonPath,
@@ -304,9 +329,10 @@ def runOne(
         return {k: float(v) for k, v in values.items()}, foreign
     finally:
         listener.close()
+        profiled = profile is not None
         if workload == "connections":
             if server is not None:
-                server.stop()
+                server.stop(interrupt=profiled)
             if client is not None:
                 client.closeInput()
                 client.stop(grace=5.0)
@@ -314,7 +340,7 @@ def runOne(
             if client is not None:
                 client.stop(grace=5.0)
             if server is not None:
-                server.stop()
+                server.stop(interrupt=profiled)
 
 
 def _command(args: list[str]) -> str | None:
@@ -351,11 +377,13 @@ def machineFacts() -> dict[str, Any]:
     except (ValueError, OSError):
         pass
     spec = importlib.util.find_spec("nodenet")
-    origin = str(Path(spec.origin).parent) if spec is not None and spec.origin else None
+    origin = Path(spec.origin).resolve().parent if spec is not None and spec.origin else None
     nodenetVersion = _version("nodenet")
     if origin is not None:
-        found = re.search(r'^__version__ = "([^"]+)"', (Path(origin) / "__init__.py").read_text(), re.M)
+        found = re.search(r'^__version__ = "([^"]+)"', (origin / "__init__.py").read_text(), re.M)
         nodenetVersion = found.group(1) if found else nodenetVersion
+        if origin.is_relative_to(ROOT):
+            origin = origin.relative_to(ROOT)  # the checkout's own src/nodenet
     return {
         "loadAverage": os.getloadavg()[0],
         "cores": os.cpu_count(),
@@ -369,7 +397,7 @@ def machineFacts() -> dict[str, Any]:
         "uvloop": _version("uvloop"),
         "node": _command(["node", "--version"]),
         "nodenet": nodenetVersion,
-        "nodenetPath": origin,
+        "nodenetPath": str(origin) if origin is not None else None,
         "commit": _command(["git", "rev-parse", "--short", "HEAD"]),
         "srcChanged": bool(_command(["git", "status", "--porcelain", "--", "src"])),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
@@ -385,6 +413,7 @@ def runSuite(
     progress: Any = None,
     retries: int = 0,
     busy: float = 0.2,
+    profile: Path | None = None,
 ) -> list[dict[str, Any]]:
     """
     Every measurement, repetition by repetition, stacks interleaved.
@@ -406,7 +435,9 @@ def runSuite(
                 for attempt in range(retries + 1):
                     record.pop("error", None)
                     try:
-                        record["values"], foreign = runOne(stack, workload, params, timeout)
+                        record["values"], foreign = runOne(
+                            stack, workload, params, timeout, profile
+                        )
                     except RunError as e:
                         record.pop("values", None)
                         record["error"] = str(e)

@@ -207,7 +207,7 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["### Measurements disturbed by other processes (after retries)", ""]
         for run in disturbed:
             lines.append(
-                f"- rep {run['rep']} {run['workload']} {run['stack']}: "
+                f"- repetition {run['rep'] + 1}, {run['workload']}, {run['stack']}: "
                 f"others used {run['foreign']:.0%} of the CPU"
             )
         lines.append("")
@@ -215,6 +215,8 @@ def markdown(result: dict[str, Any]) -> str:
     if errors:
         lines += ["### Failed measurements", ""]
         for run in errors:
-            lines.append(f"- rep {run['rep']} {run['workload']} {run['stack']}: {run['error']}")
+            lines.append(
+                f"- repetition {run['rep'] + 1}, {run['workload']}, {run['stack']}: {run['error']}"
+            )
         lines.append("")
     return "\n".join(lines)
