@@ -31,11 +31,14 @@ Other blocks (shell commands, configuration files) are not run.  The
 programs of ``examples/`` and their Node versions in ``docs/examples/`` are
 run side by side and must say the same bytes to the same client.  When
 Sphinx is installed the site is built with ``-W --keep-going``, and every
-public name of nodenet must be in its index.
+public name of nodenet must be in its index and have a docstring (modules,
+classes, functions, methods, properties) or a ``#:`` doc comment where it
+is assigned or declared (attributes, data).
 """
 
 from __future__ import annotations
 
+import ast
 import atexit
 import importlib
 import importlib.util
@@ -51,6 +54,7 @@ import socket as stdsocket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import zlib
 from collections.abc import Callable
@@ -661,6 +665,177 @@ class AgreementTests(SynchronousTestCase):
 
 
 # ---------------------------------------------------------------------------
+# Docstrings and doc comments
+
+
+def _analyzer(modname: str) -> Any:
+    """Sphinx's reading of a module's source: its ``#:`` doc comments among the rest."""
+    from sphinx.pycode import ModuleAnalyzer
+
+    analyzer = ModuleAnalyzer.for_module(modname)
+    analyzer.analyze()
+    return analyzer
+
+
+def selfAssigned(cls: type) -> set[str]:
+    """The attributes the methods of ``cls`` set on the instance (``self.x = ...``)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError):
+        return set()
+    body = tree.body[0]
+    assert isinstance(body, ast.ClassDef)
+    names: set[str] = set()
+    for function in body.body:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+        if decorators & {"staticmethod", "classmethod"} or not function.args.args:
+            continue
+        me = function.args.args[0].arg
+        for node in ast.walk(function):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets = [node.target]
+            for target in targets:
+                for each in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if (isinstance(each, ast.Attribute) and isinstance(each.value, ast.Name)
+                            and each.value.id == me):
+                        names.add(each.attr)
+    return names
+
+
+def declaredMembers(cls: type) -> set[str]:
+    """The public members ``cls`` declares: class attributes, annotations, instance attributes."""
+    names = {n for n, v in vars(cls).items() if not isinstance(v, type)}
+    names |= set(vars(cls).get("__annotations__", {}))
+    names |= selfAssigned(cls)
+    names |= set(nodenetnames.newInstanceAttributes(cls))
+    return {n for n in names if nodenetnames.isPublicMember(n)}
+
+
+def undocumentedMembers(cls: type) -> list[str]:
+    """
+    The public members of ``cls`` with neither a docstring nor a ``#:`` doc comment.
+
+    Methods and properties need a docstring; attributes a doc comment where
+    ``cls`` assigns or declares them.  Attributes that a documented nodenet
+    base class already has are documented there.
+    """
+    inherited: set[str] = set()
+    paths = nodenetnames.documentedPaths()
+    for base in cls.__mro__[1:]:
+        if base.__module__.split(".")[0] == "nodenet" and id(base) in paths:
+            inherited |= declaredMembers(base) | set(dir(base))
+    attrDocs = _analyzer(cls.__module__).attr_docs
+    missing = []
+    for name in sorted(declaredMembers(cls)):
+        value = vars(cls).get(name)
+        if name not in vars(cls) and name in inherited:
+            continue
+        if isinstance(value, property):
+            documented = bool((value.__doc__ or "").strip())
+        elif isinstance(value, (staticmethod, classmethod)) or inspect.isfunction(value):
+            documented = bool(inspect.getdoc(getattr(cls, name)))
+        else:
+            documented = (cls.__qualname__, name) in attrDocs
+        if not documented:
+            missing.append(name)
+    return missing
+
+
+def dataDocumented(modname: str, name: str, value: object) -> bool:
+    """Whether module data has a doc comment, where it is assigned or where it is imported from."""
+    homes = [modname] + [
+        m for m, module in sorted(sys.modules.items())
+        if m.startswith("nodenet._") and getattr(module, name, None) is value
+    ]
+    return any(("", name) in _analyzer(home).attr_docs for home in homes)
+
+
+def undocumentedNames() -> list[str]:
+    """Every public name of nodenet (modules, their ``__all__``, class members) without docs."""
+    paths = nodenetnames.documentedPaths()
+    missing = []
+    for modname in nodenetnames.publicModules():
+        module = importlib.import_module(modname)
+        if not (module.__doc__ or "").strip():
+            missing.append(modname)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            full = f"{modname}.{name}"
+            if inspect.ismodule(obj):
+                continue
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                if paths.get(id(obj)) != full:
+                    continue  # documented in full under another name
+                if not (obj.__doc__ or "").strip():
+                    missing.append(full)
+                if inspect.isclass(obj):
+                    missing += [f"{full}.{m}" for m in undocumentedMembers(obj)]
+            elif callable(obj):
+                if not (getattr(obj, "__doc__", None) or "").strip():
+                    missing.append(full)
+            elif not dataDocumented(modname, name, obj):
+                missing.append(full)
+    return missing
+
+
+_UNDOCUMENTED_SAMPLE = '''
+class Sample:
+    """A class."""
+
+    #: Documented.
+    documented = 1
+    undocumented = 2
+    annotated: int
+
+    def __init__(self) -> None:
+        #: Documented.
+        self.fine = 1
+        self.bare, self._private = 2, 3
+
+    @property
+    def prop(self) -> int:
+        return 1
+
+    def method(self) -> None:
+        pass
+
+    def documentedMethod(self) -> None:
+        """Documented."""
+'''
+
+
+class DocstringTests(SynchronousTestCase):
+    """Every public name has a docstring or a ``#:`` doc comment, so the reference says what it is."""
+
+    def setUp(self) -> None:
+        if importlib.util.find_spec("sphinx") is None:
+            raise SkipTest("sphinx is not installed (pip install -e '.[docs]')")
+
+    def test_findsUndocumentedMembers(self) -> None:
+        """Members without a docstring or doc comment are found, documented ones are not."""
+        directory = Path(self.mktemp())
+        directory.mkdir()
+        (directory / "nodenet_docsample.py").write_text(_UNDOCUMENTED_SAMPLE, encoding="utf-8")
+        sys.path.insert(0, str(directory))
+        self.addCleanup(sys.path.remove, str(directory))
+        self.addCleanup(sys.modules.pop, "nodenet_docsample", None)
+        module = importlib.import_module("nodenet_docsample")
+        self.assertEqual(
+            ["annotated", "bare", "method", "prop", "undocumented"],
+            undocumentedMembers(module.Sample),
+        )
+
+    def test_everyPublicNameHasDocs(self) -> None:
+        """Every public module, name and class member of nodenet has its documentation."""
+        self.assertEqual([], undocumentedNames())
+
+
+# ---------------------------------------------------------------------------
 # The site
 
 
@@ -751,4 +926,3 @@ class SiteTests(SynchronousTestCase):
             and p.relative_to(DOCS).as_posix() not in excluded
         ]
         self.assertEqual([], [str(p) for p in pages if not (html / p).exists()])
-

@@ -9,7 +9,9 @@ elsewhere get a short entry pointing there, so every public spelling can
 be found and linked.  Options: ``:classprefix:`` (how class headings name
 the module, ``net`` for ``Class: net.Socket``), ``:exclude:`` (names to
 leave out), ``:aliases-of: MODULE`` (document every name that is also in
-``MODULE`` as a pointer to it).
+``MODULE`` as a pointer to it).  Attributes and data are documented by the
+``#:`` comment where the source assigns or declares them; one without such
+a comment is a build warning, so ``-W`` builds fail until it is written.
 
 ``.. porting-table:: SECTION`` renders one table of the porting guide from
 :mod:`porting` and decides each row's status by looking the nodenet name up
@@ -40,62 +42,11 @@ from nodenetnames import (
 )
 from sphinx.application import Sphinx
 from sphinx.pycode import ModuleAnalyzer
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
-#: Descriptions for public attributes whose source has no doc comment yet.
-#: Used only while the library's own documentation is missing.
-FALLBACK_DOCS: dict[str, str] = {
-    "nodenet.Server.allowHalfOpen": "The ``allowHalfOpen`` option the server was created with; "
-    "given to every accepted socket.",
-    "nodenet.Server.pauseOnConnect": "The ``pauseOnConnect`` option: accepted sockets start paused.",
-    "nodenet.Server.noDelay": "The ``noDelay`` option: accepted sockets get ``setNoDelay(True)``.",
-    "nodenet.Server.keepAlive": "The ``keepAlive`` option: accepted sockets get TCP keep-alive.",
-    "nodenet.Server.keepAliveInitialDelay": "The ``keepAliveInitialDelay`` option, in milliseconds.",
-    "nodenet.Server.highWaterMark": "The ``highWaterMark`` option given to accepted sockets.",
-    "nodenet.Socket.allowHalfOpen": "Whether the socket stays writable after the peer's FIN "
-    "(the ``allowHalfOpen`` option).",
-    "nodenet.Socket.server": "The :class:`~nodenet.Server` that accepted this socket, else ``None``.",
-    "nodenet.Socket.autoSelectFamilyAttemptedAddresses": "The ``'ip:port'`` addresses tried by the "
-    "last ``connect()``, in order.",
-    "nodenet.errors.NodeError.name": "Node's error name: ``'Error'``, ``'TypeError'``, ...",
-    "nodenet.errors.NodeTypeError.name": "``'TypeError'``.",
-    "nodenet.errors.NodeRangeError.name": "``'RangeError'``.",
-    "nodenet.errors.AggregateError.name": "``'AggregateError'``.",
-    "nodenet.errors.NodeSystemError.syscall": "The system call that failed (``'connect'``, "
-    "``'listen'``, ``'read'``, ``'getaddrinfo'``...).",
-    "nodenet.errors.NodeSystemError.address": "The address involved, where Node reports one.",
-    "nodenet.errors.NodeSystemError.port": "The port involved, where Node reports one.",
-    "nodenet.errors.NodeSystemError.hostname": "For name lookup errors: the name looked up.",
-    "nodenet.errors.NodeSystemError.localAddress": "The local address the connection was "
-    "bound to, where Node reports one.",
-    "nodenet.errors.NodeSystemError.localPort": "The local port the connection was bound to, "
-    "where Node reports one.",
-    "nodenet.errors.codes": "The registry: Node error code to its kind and message.",
-    "nodenet.errors.UNSET": "Node's ``undefined``: the default of arguments where ``None`` "
-    "(Node's ``null``) means something else.",
-    "nodenet.testing.MemoryTransport.bufferSize": "Queue size in bytes past which a streaming "
-    "producer is paused.",
-    "nodenet.testing.MemoryTransport.protocol": "The Twisted protocol this end delivers to.",
-    "nodenet.testing.MemoryTransport.other": "The transport of the other end.",
-    "nodenet.testing.MemoryTransport.outgoing": "Chunks written here and not yet delivered to "
-    "the other end.",
-    "nodenet.testing.MemoryTransport.producer": "The producer given to ``registerProducer()``, "
-    "or ``None``.",
-    "nodenet.tls.Server.ALPNProtocols": "The ``ALPNProtocols`` option: the protocols offered "
-    "to clients, in order of preference.",
-    "nodenet.tls.SecureContext.ciphers": "The ``ciphers`` option, or the default cipher list.",
-    "nodenet.tap.Options.synopsis": "The usage line ``twistd nodenet --help`` shows.",
-    "nodenet.tap.Options.longdesc": "The description ``twistd nodenet --help`` shows.",
-    "nodenet.tap.Options.optFlags": "The command line's flags (a Twisted ``usage.Options`` "
-    "table).",
-    "nodenet.tap.Options.optParameters": "The command line's options that take a value (a "
-    "Twisted ``usage.Options`` table).",
-    "nodenet.testing.SOCKET_EVENTS": "Every event a :class:`~nodenet.Socket` can emit.",
-    "nodenet.testing.SERVER_EVENTS": "Every event a :class:`~nodenet.Server` can emit.",
-    "nodenet.events.EventEmitter.defaultMaxListeners": "The listener limit of emitters that set "
-    "none (10).",
-}
+logger = logging.getLogger(__name__)
 
 
 def _isPublic(name: str) -> bool:
@@ -260,18 +211,24 @@ class ModuleDirective(_Generating):
             return [f".. autoproperty:: {target}", ""]
         if _docComment(cls, member):
             return [f".. autoattribute:: {target}", "   :no-value:", ""]
-        text = FALLBACK_DOCS.get(target) or FALLBACK_DOCS.get(
-            f"{cls.__module__}.{cls.__qualname__}.{member}", ""
+        logger.warning(
+            "%s has no doc comment: add a '#:' comment where it is assigned", target,
+            location=self.get_location(),
         )
         relative = target.removeprefix(self.arguments[0] + ".")
-        return [f".. py:attribute:: {relative}", "", *_indent(text), ""]
+        return [f".. py:attribute:: {relative}", ""]
 
     def dataLines(self, target: str, value: Any) -> list[str]:
         modname, _, name = target.rpartition(".")
         analyzer = _analyzer(modname)
         if analyzer is not None and ("", name) in analyzer.attr_docs:
             return [f".. autodata:: {target}", "   :no-value:", ""]
-        text = FALLBACK_DOCS.get(target) or _importedDataDoc(name, value)
+        text = _importedDataDoc(name, value)
+        if not text:
+            logger.warning(
+                "%s has no doc comment: add a '#:' comment where it is assigned", target,
+                location=self.get_location(),
+            )
         return [f".. py:data:: {name}", "", *_indent(text), ""]
 
 

@@ -119,20 +119,40 @@ class Server(EventEmitter):
             validateNumber(highWaterMark, "options.highWaterMark")
         self._reactor = getReactor(reactor)
         self._sched = schedulerFor(self._reactor)
+        #: The ``allowHalfOpen`` option, given to every accepted socket: when
+        #: true a socket stays writable after the client ends its side (the
+        #: program calls ``end()``); when false it ends its own side in reply,
+        #: as in Node.  Like the server's other options it is read at each
+        #: accept, so a change applies to the connections that follow.
         self.allowHalfOpen: bool = jsTruthy(opts.get("allowHalfOpen"))
+        #: The ``pauseOnConnect`` option: accepted sockets start paused and
+        #: emit no ``'data'`` until the program calls ``resume()``.
         self.pauseOnConnect: bool = jsTruthy(opts.get("pauseOnConnect"))
+        #: The ``noDelay`` option: accepted sockets get ``setNoDelay(True)``
+        #: (Nagle's algorithm off).
         self.noDelay: bool = jsTruthy(opts.get("noDelay"))
+        #: The ``keepAlive`` option: accepted sockets get TCP keep-alive, as
+        #: ``setKeepAlive(True, keepAliveInitialDelay)`` would set it.
         self.keepAlive: bool = jsTruthy(opts.get("keepAlive"))
-        #: Milliseconds (Node keeps whole seconds; a negative delay is 0).
+        #: The ``keepAliveInitialDelay`` option, in milliseconds: how long an
+        #: accepted socket is idle before the first keep-alive probe (applied
+        #: in whole seconds; less than a second keeps the system's default).
+        #: Node's property holds whole seconds (``2500`` reads back as ``2``);
+        #: here it keeps the milliseconds given.  A negative or non-finite
+        #: delay is 0.
         self.keepAliveInitialDelay: float = (
             float(delay) if delay is not None and math.isfinite(delay) and delay > 0 else 0.0
         )
+        #: The ``highWaterMark`` option, in bytes: the read and write buffer
+        #: limits of accepted sockets (16384, Node's default, when not given).
         self.highWaterMark: int = (
             int(highWaterMark)
             if highWaterMark is not None and math.isfinite(highWaterMark) and highWaterMark > 0
             else 16384
         )
-        #: Node's ``maxConnections``: ``None`` (or 0) means no limit.
+        #: Node's ``maxConnections``: once this many connections are open, a
+        #: new one is closed as it arrives and ``'drop'`` is emitted.
+        #: ``None`` (Node's ``undefined``, the default) or 0 means no limit.
         self.maxConnections: int | None = None
         self._port: Any = None
         self._listenPending = False

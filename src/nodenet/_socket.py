@@ -235,10 +235,16 @@ class Socket(EventEmitter):
             validateSocketOptions(opts)
         self._reactor = getReactor(reactor)
         self._sched = schedulerFor(self._reactor)
+        #: The ``allowHalfOpen`` option: whether the socket stays writable
+        #: after the peer ends its side (its FIN, ``'end'``).  When false, as
+        #: by default, the socket ends its own side in reply.  A server's
+        #: sockets get the server's option.
         self.allowHalfOpen: bool = jsTruthy(opts.get("allowHalfOpen"))
         self._readableOpt: bool = opts.get("readable", True) is not False
         self._writableOpt: bool = opts.get("writable", True) is not False
         self._hwm: int = int(opts.get("highWaterMark") or _HWM)
+        #: The :class:`~nodenet.Server` that accepted this socket; ``None``
+        #: (Node's ``null``) for a socket the program made.
         self.server: Server | None = None
         self._refed = True
         self._timeoutMs: float | None = None
@@ -457,7 +463,13 @@ class Socket(EventEmitter):
 
     @property
     def autoSelectFamilyAttemptedAddresses(self) -> list[str]:
-        """The ``ip:port`` addresses a connect tried, in order."""
+        """
+        The ``'ip:port'`` addresses the last ``connect()`` tried, in order.
+
+        Once connected, the last one is the peer's.  Empty before a connect;
+        Node sets the property only when a host name resolves to several
+        addresses (``autoSelectFamily``) and leaves it ``undefined`` otherwise.
+        """
         attempted = self._attempted
         if attempted is None:
             attempted = self._attempted = []

@@ -349,6 +349,7 @@ class SecureContext:
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         opts = dict(options or {})
+        #: The options it was made from (a copy of the dict given).
         self.options = opts
         # As Node, the passphrase is checked only when a key needs one.
         passphrase: Any = opts.get("passphrase")
@@ -392,11 +393,21 @@ class SecureContext:
                 pfxPass = _passphraseBytes(value.get("passphrase"), "options.passphrase") or passphrase
                 value = value.get("buf")
             self._loadPfx(_asBytes(value, "options.pfx"), pfxPass)
+        #: The lowest TLS version allowed (the ``minVersion`` option, else
+        #: ``DEFAULT_MIN_VERSION``), as OpenSSL's number:
+        #: ``OpenSSL.SSL.TLS1_2_VERSION`` for ``'TLSv1.2'``.
         self.minVersion = _version(opts.get("minVersion") or DEFAULT_MIN_VERSION, "minimum")
+        #: The highest TLS version allowed (the ``maxVersion`` option, else
+        #: ``DEFAULT_MAX_VERSION``), as OpenSSL's number.
         self.maxVersion = _version(opts.get("maxVersion") or DEFAULT_MAX_VERSION, "maximum")
+        #: The ``ciphers`` option, else ``DEFAULT_CIPHERS``: an OpenSSL cipher
+        #: list, in order of preference.
         self.ciphers: str = opts.get("ciphers") or DEFAULT_CIPHERS
         if not isinstance(self.ciphers, str):
             raise invalidArgType("options.ciphers", "string", self.ciphers)
+        #: The ``honorCipherOrder`` option (default ``True``, as a Node
+        #: ``tls.Server``'s): a server picks the cipher by its own order of
+        #: preference rather than the client's.
         self.honorCipherOrder = bool(opts.get("honorCipherOrder", True))
         self._serverContext: SSL.Context | None = None
         # Settings OpenSSL rejects (a cipher list matching nothing) fail now.

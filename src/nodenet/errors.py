@@ -82,11 +82,17 @@ class NodeError(Exception):
     (``'Error'``, ``'TypeError'``, ``'RangeError'``, ``'AggregateError'``).
     """
 
+    #: The JavaScript class name Node gives the error (``err.name``):
+    #: ``'Error'`` here and for system errors; subclasses set their own.
     name: ClassVar[str] = "Error"
 
     def __init__(self, message: str, code: str | None = None) -> None:
         Exception.__init__(self, message)
+        #: Node's message (``err.message``), also ``str(err)``.
         self.message = message
+        #: Node's error code: ``'ERR_SOCKET_CLOSED'`` and the other ``ERR_*``
+        #: codes of :data:`codes`, or a system code (``'ECONNREFUSED'``);
+        #: ``None`` for an error Node gives no code.
         self.code = code
 
     def __str__(self) -> str:
@@ -101,12 +107,14 @@ class NodeError(Exception):
 class NodeTypeError(NodeError, TypeError):
     """Node's ``TypeError``: a wrong type given by the program."""
 
+    #: ``'TypeError'``.
     name = "TypeError"
 
 
 class NodeRangeError(NodeError, ValueError):
     """Node's ``RangeError``: a value outside its allowed range."""
 
+    #: ``'RangeError'``.
     name = "RangeError"
 
 
@@ -118,11 +126,27 @@ class NodeSystemError(NodeError, OSError):
     subclass; use :func:`systemError` to build one.
     """
 
+    #: Python's number for :attr:`~NodeError.code`: the :mod:`errno`
+    #: module's, positive (``111`` for ``ECONNREFUSED`` on Linux, where Node
+    #: says ``-111``), or the :mod:`socket` module's ``EAI_*`` value for a
+    #: name lookup error.  ``None`` where Node gives no ``errno`` (``EPIPE``
+    #: from a peer that ended the connection).
+    errno: int | None
+    #: The system call that failed: ``'connect'``, ``'listen'``, ``'bind'``,
+    #: ``'read'``, ``'write'``, ``'getaddrinfo'``...
     syscall: str | None
+    #: The remote (connect) or local (listen) address involved, or the path
+    #: of a unix socket; ``None`` where Node reports none.
     address: str | None
+    #: The port involved; ``None`` where Node reports none (port 0 is not
+    #: reported; a unix socket's listen error has ``-1``, as in Node).
     port: int | None
+    #: For a name lookup error (``ENOTFOUND``...): the host name looked up.
     hostname: str | None
+    #: The local address a failed connect was bound to (the
+    #: ``localAddress`` option), where Node reports one.
     localAddress: str | None
+    #: The local port a failed connect was bound to, where Node reports one.
     localPort: int | None
 
     def __init__(self, message: str, code: str | None = None) -> None:
@@ -146,10 +170,12 @@ class AggregateError(NodeSystemError):
     first error, and all of them in ``errors``.
     """
 
+    #: ``'AggregateError'``.
     name = "AggregateError"
 
     def __init__(self, errors: list[NodeSystemError]) -> None:
         NodeSystemError.__init__(self, "", errors[0].code if errors else None)
+        #: The error of each connection attempt, in the order they were made.
         self.errors = errors
 
 
@@ -523,6 +549,10 @@ def outOfRange(name: str, rangeText: str, received: object) -> NodeRangeError:
 
 _Kind = type[NodeError]
 
+#: The registry: each Node error code nodenet raises or emits, with the
+#: class of its error and its message (a template filled with
+#: ``str.format``, or a function of the arguments).  :func:`makeError`
+#: builds errors from it.
 codes: dict[str, tuple[_Kind, str | Callable[..., str]]] = {
     "ERR_INVALID_ARG_TYPE": (NodeTypeError, "{}"),
     "ERR_INVALID_ARG_VALUE": (NodeTypeError, "{}"),

@@ -15,9 +15,11 @@ up without copying it, and costs little more than a dictionary lookup and
 a call; an emitter with one listener per event holds no tuple at all.
 
 Python additions: a listener may be an ``async def`` function or return a
-:class:`~twisted.internet.defer.Deferred`; a failure of what it returns is
-given to :meth:`EventEmitter._listenerFailed`.  Listeners are matched for
-removal with ``==`` (so ``off('data', self.onData)`` finds the bound method
+:class:`~twisted.internet.defer.Deferred`.  A failure of what it returns
+is logged through ``twisted.logger`` as an unhandled failure; on a socket it
+is an uncaught exception instead (under ``net.run()`` it ends the program)
+and the socket is destroyed.  Listeners are matched for removal with ``==``
+(so ``off('data', self.onData)`` finds the bound method
 ``on('data', self.onData)`` added), and an event name may be any hashable
 object (a non-string plays the part of a JavaScript ``Symbol``).
 """

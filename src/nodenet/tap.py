@@ -57,12 +57,18 @@ def cpuCount() -> int:
 class Options(usage.Options):
     """The command line of ``twistd nodenet``."""
 
+    #: The usage line ``twistd nodenet --help`` shows.
     synopsis = "[nodenet options]"
+    #: The description ``twistd nodenet --help`` shows.
     longdesc = (
         "Serve a nodenet (Node.js net API) app. Without options: the echo server on "
         f"{DEFAULT_LISTEN}. See docs/deployment.md for systemd, workers, HAProxy and TLS."
     )
 
+    #: The options that take a value (``--app``/``-a``, ``--max-connections``,
+    #: ``--timeout``, ``--workers``/``-w``, ``--shutdown-timeout``), as a
+    #: :class:`twisted.python.usage.Options` table: long name, short name,
+    #: default, help, and the function that checks and converts the value.
     optParameters = [
         [
             "app",
@@ -101,6 +107,11 @@ class Options(usage.Options):
         ],
     ]
 
+    #: The flags (``--allow-half-open``, ``--pause-on-connect``,
+    #: ``--no-delay``), as a :class:`twisted.python.usage.Options` table:
+    #: long name, short name, help.  ``--listen``/``-l`` and
+    #: ``--keep-alive[=MS]`` are methods: :meth:`opt_listen` and
+    #: :meth:`opt_keep_alive`.
     optFlags = [
         ["allow-half-open", None, "Keep a socket writable after the client ends (allowHalfOpen)."],
         ["pause-on-connect", None, "Accept sockets paused (pauseOnConnect); the app resumes them."],

@@ -78,36 +78,64 @@ class MemoryTransport:
     One end of an in-memory TCP connection, with Twisted's transport API.
 
     Writes queue here and are delivered to the peer's protocol when the
-    clock runs; ``bufferSize`` is the queue size past which a registered
-    streaming producer is paused (Twisted's posix transports use 64 KiB).
+    clock runs; a registered streaming producer is paused while the queue
+    holds more than :attr:`bufferSize` bytes.
     """
 
+    #: Queue size in bytes past which a registered streaming producer is
+    #: paused (Twisted's posix transports use 64 KiB).
     bufferSize = 65536
     #: The most one delivery hands to the peer's ``dataReceived`` (Twisted
     #: reads up to 64 KiB at a time).
     readSize = 65536
 
     def __init__(self, clock: Clock, host: IPv4Address, peer: IPv4Address) -> None:
+        #: The clock whose calls deliver what is written (run it, or use
+        #: :func:`flush`).
         self.clock = clock
+        #: Our address: what ``getHost()`` returns.
         self.host = host
+        #: The peer's address: what ``getPeer()`` returns.
         self.peerAddress = peer
+        #: The Twisted protocol this end delivers the peer's data to.
         self.protocol: Any = None
+        #: The transport of the other end (``None`` until the pair is joined).
         self.other: MemoryTransport | None = None
+        #: Chunks written here and not yet delivered to the other end.
         self.outgoing: deque[bytes] = deque()
+        #: Bytes written here and not yet delivered to the other end.
         self.queued = 0
+        #: The producer given to ``registerProducer()``, or ``None``.
         self.producer: Any = None
+        #: Whether :attr:`producer` is a streaming (push) producer.
         self.streamingProducer = False
+        #: Whether :attr:`producer` is paused because the queue passed
+        #: :attr:`bufferSize`; it is resumed once the queue is delivered.
         self.producerPaused = False
+        #: Whether data is delivered to our protocol: false after
+        #: ``pauseProducing()``, until ``resumeProducing()``.
         self.reading = True
+        #: True until the connection is lost (closed, aborted or reset).
         self.connected = True
+        #: ``loseConnection()`` was called: the connection closes once the
+        #: queue is delivered.
         self.disconnecting = False
-        self.writeClosing = False  # loseWriteConnection asked
-        self.writeClosed = False  # our FIN was delivered
-        self.readClosed = False  # the peer's FIN was delivered to us
-        self.finPending = False  # the peer's FIN waits for us to read again
+        #: ``loseWriteConnection()`` was called: our FIN follows the queue.
+        self.writeClosing = False
+        #: Our FIN was delivered to the other end.
+        self.writeClosed = False
+        #: The peer's FIN was delivered to us.
+        self.readClosed = False
+        #: The peer's FIN arrived while we were not reading: it is delivered
+        #: when reading resumes.
+        self.finPending = False
+        #: The flag ``setTcpNoDelay()`` recorded.
         self.noDelay = False
+        #: The flag ``setTcpKeepAlive()`` recorded.
         self.keepAlive = False
         self._scheduled: Any = None
+        #: Always false: TLS is never started on a memory transport (Twisted's
+        #: TCP transports set this flag after ``startTLS()``).
         self.TLS = False
 
     # addresses and options
@@ -404,6 +432,7 @@ class EventLog:
     """
 
     def __init__(self, emitter: EventEmitter, events: Iterable[str] | None = None) -> None:
+        #: The trace: every ``(event, args)`` emitted, in order.
         self.events: list[tuple[str, tuple[Any, ...]]] = []
         for name in events if events is not None else _DEFAULT_EVENTS:
             emitter.on(name, self._recorder(name))

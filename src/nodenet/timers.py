@@ -4,10 +4,10 @@ Node's timers: ``setTimeout``, ``setInterval``, ``setImmediate``, ``nextTick``.
 Durations are milliseconds, as in Node.  ``setTimeout``/``setInterval`` run
 on the reactor's ``callLater`` (cleared timers are cancelled, so nothing is
 left on the reactor); ``setImmediate`` and ``nextTick`` go through the
-reactor's :class:`~nodenet._tick.Scheduler`, which keeps Node's order:
-``nextTick`` callbacks first, then immediates, each followed by the ticks
-it queued.  After each timer callback the ticks it queued run before the
-next timer, as in Node.
+reactor's tick queue (one per reactor, shared by its sockets and
+servers), which keeps Node's order: ``nextTick`` callbacks first, then
+immediates, each followed by the ticks it queued.  After each timer
+callback the ticks it queued run before the next timer, as in Node.
 
 Every :class:`Timeout` and :class:`Immediate` keeps a ``net.run()`` program
 alive while it is pending and ref'd; ``unref()`` lets the program end

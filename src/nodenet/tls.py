@@ -484,6 +484,9 @@ class Server(_NetServer):
         self.requestCert = opts.get("requestCert") is True
         #: Whether clients whose certificate does not verify are dropped.
         self.rejectUnauthorized = opts.get("rejectUnauthorized") is not False
+        #: The ``ALPNProtocols`` option: the protocols offered to clients, in
+        #: order of preference, as a list of ``bytes`` (``[b'h2',
+        #: b'http/1.1']``; Node keeps the wire format); ``None`` when not given.
         self.ALPNProtocols = _tls.alpnList(opts.get("ALPNProtocols"))
         timeout = opts.get("handshakeTimeout") or 120 * 1000
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
