@@ -101,7 +101,10 @@ class PeerResetTests(LoopbackTestCase):
             {"message": "read ECONNRESET", "code": "ECONNRESET", "errno": 104,
              "syscall": "read", "address": None, "port": None},
         )
-        self.assertEqual(withoutData(serverTrace.events), [("close", (False,))])
+        # The streaming server may have waited for 'drain' on the way: how
+        # often depends on how fast the client reads, not on the reset.
+        serverEvents = [e for e in withoutData(serverTrace.events) if e[0] != "drain"]
+        self.assertEqual(serverEvents, [("close", (False,))])
 
     async def test_resetWhileSending(self) -> None:
         """
