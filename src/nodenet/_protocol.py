@@ -87,9 +87,13 @@ class NodeProtocol(Protocol):
         transport: Any = self.transport
         transport.registerProducer(self, True)
         if self.socket is None:
-            if self.server is not None:
-                self.server._onAccepted(self)
-                self._drainTicks()
+            server = self.server
+            if server is not None:
+                server._onAccepted(self)
+                owner: Any = self.socket if self.socket is not None else server
+                sched = owner._sched
+                if sched._ticks:
+                    sched.drainTicks()
             else:
                 transport.loseConnection()
             return

@@ -163,6 +163,9 @@ class Server(EventEmitter):
         self._closesOwed = 0
         self._refed = True
         self._listenAttempt = 0
+        #: Whether accepted connections get plain sockets (a TLS server
+        #: makes its own in _newSocket).
+        self._plainSockets = type(self)._newSocket is Server._newSocket
         if connectionListener is not None:
             self.on("connection", connectionListener)
 
@@ -474,12 +477,15 @@ class Server(EventEmitter):
         if maxConnections and self._connections >= maxConnections:
             self._drop(handle)
             return
-        socket = self._newSocket()
-        if self.noDelay:
-            socket._noDelay = True
-        if self.keepAlive:
-            socket._keepAlive = (True, self.keepAliveInitialDelay)
-        socket._accepted(handle, self, self.pauseOnConnect)
+        if self._plainSockets:
+            socket = Socket._fromServer(self, handle)
+        else:
+            socket = self._newSocket()
+            if self.noDelay:
+                socket._noDelay = True
+            if self.keepAlive:
+                socket._keepAlive = (True, self.keepAliveInitialDelay)
+            socket._accepted(handle, self, self.pauseOnConnect)
         self._connections += 1
         self._sockets.add(socket)
         try:

@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import socket as _stdsocket
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from twisted.internet import defer
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
@@ -71,7 +71,7 @@ from ._protocol import (
     queuedBytes,
     startTls,
 )
-from ._tick import getReactor, schedulerFor
+from ._tick import Scheduler, getReactor, schedulerFor
 from .errors import (
     UNSET,
     AggregateError,
@@ -101,6 +101,7 @@ defaultAutoSelectFamily = True
 _HWM = 16384
 _CHUNK_TYPES = (bytes, bytearray, memoryview)
 _Callback = Callable[..., object]
+_S = TypeVar("_S", bound="Socket")
 #: What a socket holds where a list or options are only needed now and then:
 #: most sockets never need them, and an empty list costs 56 bytes each.
 _NONE: tuple[()] = ()
@@ -203,29 +204,60 @@ class Socket(EventEmitter):
     """
 
     __slots__ = (
-        # Every attribute of a socket, so that a connection costs no
-        # per-instance dict; "__dict__" keeps arbitrary attributes possible
+        # The attributes every connection uses, so that a connection costs
+        # no per-instance dict; "__dict__" keeps arbitrary attributes possible
         # (Node programs hang their own properties on sockets), and that
-        # dict is only allocated when a program does so.
+        # dict is only allocated when a program does so.  What only some
+        # sockets need (connecting, piping, keep-alive...) is a class
+        # attribute below until set: a smaller socket is cheaper to make.
         "__dict__",
-        "_adopting", "_attempt", "_attemptInfo", "_attemptTimeoutMs", "_attemptTimer",
-        "_attempted", "_bytesRead", "_bytesWritten", "_closeEmitted", "_connectErrors",
-        "_connectOptions", "_connecting", "_connector", "_corked", "_decoder",
-        "_defaultEncoding", "_destroyed", "_direct", "_endEmitted", "_endScheduled", "_ending",
-        "_eof", "_errorEmitted", "_errored", "_finalCalled", "_finishCallbacks", "_finished",
-        "_flowScheduled", "_flowing", "_hadHandle", "_handle", "_hwm", "_isUnix", "_keepAlive",
-        "_lastActivity", "_lookupPending", "_multi", "_multiPort", "_needDrain", "_noDelay",
-        "_peer", "_pending", "_pendingAfterClose", "_pendingLength", "_pipes", "_reactor",
+        "_bytesRead", "_bytesWritten", "_closeEmitted", "_connecting", "_corked", "_decoder",
+        "_destroyed", "_direct", "_endEmitted", "_endScheduled", "_ending",
+        "_eof", "_errorEmitted", "_errored", "_finalCalled", "_finished",
+        "_flowScheduled", "_flowing", "_hadHandle", "_handle", "_hwm", "_isUnix",
+        "_lastActivity", "_needDrain", "_noDelay",
+        "_peer", "_pending", "_pendingLength", "_reactor",
         "_readBuffer", "_readPaused", "_readableLength", "_readableOpt", "_refed",
-        "_resetting", "_sched", "_sockname", "_timeoutMs", "_timer", "_tls", "_transport",
+        "_sched", "_timeoutMs", "_timer", "_tls", "_transport",
         "_transportPaused", "_writableOpt", "allowHalfOpen", "server",
         "_gathered", "_gatheredLength", "_gathering", "_flushCallbacks",
     )
 
+    # Defaults of what only some sockets set (see __slots__); all immutable.
+    # Connecting (connect() sets them; _resetConnecting puts them back):
+    _adopting = False
+    _attempt = 0
+    _attemptInfo: tuple[Any, Any, Any] = (None, None, None)
+    _attemptTimeoutMs: float
+    _attemptTimer: Any = None
+    _attempted: list[str] | None = None
+    _connectErrors: list[NodeSystemError] | tuple[()] = _NONE
+    _connectOptions: Mapping[str, Any] = _NO_OPTIONS
+    _connector: Any = None
+    _lookupPending = False
+    _multi: list[tuple[str, int]] | None = None
+    _multiPort: int
+    _sockname: Any = None
+    # Now and then:
+    _defaultEncoding = "utf8"
+    _finishCallbacks: list[_Callback] | tuple[()] = _NONE
+    _keepAlive: tuple[bool, float] | None = None
+    _pendingAfterClose: list[_Callback] | tuple[()] = _NONE
+    _pipes: list[tuple[Any, _Callback]] | tuple[()] = _NONE
+    _resetting = False
+
     _reactor: Any
 
+    #: The ``allowHalfOpen`` option: whether the socket stays writable
+    #: after the peer ends its side (its FIN, ``'end'``).  When false, as
+    #: by default, the socket ends its own side in reply.  A server's
+    #: sockets get the server's option.
+    allowHalfOpen: bool
+    #: The :class:`~nodenet.Server` that accepted this socket; ``None``
+    #: (Node's ``null``) for a socket the program made.
+    server: Server | None
+
     def __init__(self, options: Options | None = None, *, reactor: Any = None, **kwargs: Any) -> None:
-        super().__init__()
         if options is not None and type(options) is not dict:
             options = socketOptions(options)
         opts: Mapping[str, Any] = (
@@ -233,34 +265,45 @@ class Socket(EventEmitter):
         )
         if opts:
             validateSocketOptions(opts)
-        self._reactor = getReactor(reactor)
-        self._sched = schedulerFor(self._reactor)
-        #: The ``allowHalfOpen`` option: whether the socket stays writable
-        #: after the peer ends its side (its FIN, ``'end'``).  When false, as
-        #: by default, the socket ends its own side in reply.  A server's
-        #: sockets get the server's option.
-        self.allowHalfOpen: bool = jsTruthy(opts.get("allowHalfOpen"))
-        self._readableOpt: bool = opts.get("readable", True) is not False
-        self._writableOpt: bool = opts.get("writable", True) is not False
-        self._hwm: int = int(opts.get("highWaterMark") or _HWM)
-        #: The :class:`~nodenet.Server` that accepted this socket; ``None``
-        #: (Node's ``null``) for a socket the program made.
-        self.server: Server | None = None
-        self._refed = True
-        self._timeoutMs: float | None = None
-        self._noDelay: bool | None = None
-        self._keepAlive: tuple[bool, float] | None = None
-        self._decoder: StringDecoder | None = None
-        self._defaultEncoding = "utf8"
-        self._peer: dict[str, Any] | None = None
-        self._attempted: list[str] | None = None
-        self._pipes: list[tuple[Any, _Callback]] | tuple[()] = _NONE
-        self._reset()
+        reactor = getReactor(reactor)
+        self._init(
+            reactor,
+            schedulerFor(reactor),
+            jsTruthy(opts.get("allowHalfOpen")),
+            int(opts.get("highWaterMark") or _HWM),
+            opts.get("readable", True) is not False,
+            opts.get("writable", True) is not False,
+        )
         fd = opts.get("fd")
         if fd is not None:
             self._adoptFd(fd)
         if not self._readableOpt:
             self._endEmitted = True
+
+    def _init(
+        self,
+        reactor: Any,
+        sched: Scheduler,
+        allowHalfOpen: bool,
+        hwm: int,
+        readable: bool = True,
+        writable: bool = True,
+    ) -> None:
+        """The state of a new socket, from its options once they are checked."""
+        EventEmitter.__init__(self)
+        self._reactor = reactor
+        self._sched = sched
+        self.allowHalfOpen = allowHalfOpen
+        self._readableOpt: bool = readable
+        self._writableOpt: bool = writable
+        self._hwm: int = hwm
+        self.server = None
+        self._refed = True
+        self._timeoutMs: float | None = None
+        self._noDelay: bool | None = None
+        self._decoder: StringDecoder | None = None
+        self._peer: dict[str, Any] | None = None
+        self._reset()
 
     def _reset(self) -> None:
         """Fresh connection state (construction and reconnect)."""
@@ -301,27 +344,29 @@ class Socket(EventEmitter):
         self._ending = False
         self._finalCalled = False
         self._finished = False
-        self._finishCallbacks: list[_Callback] | tuple[()] = _NONE
         self._needDrain = False
         self._transportPaused = False
-        # timers and connecting
         self._timer: Any = None
         self._lastActivity = 0.0
-        self._attempt = 0
-        self._attemptTimer: Any = None
-        self._connector: Any = None
-        self._connectErrors: list[NodeSystemError] | tuple[()] = _NONE
-        self._sockname: Any = None
-        self._attemptInfo: tuple[Any, Any, Any] = (None, None, None)
-        self._multi: list[tuple[str, int]] | None = None
-        self._connectOptions: Mapping[str, Any] = _NO_OPTIONS
-        self._pendingAfterClose: list[_Callback] | tuple[()] = _NONE
-        self._adopting = False
-        self._lookupPending = False
         #: Whether writes may go straight to the kernel (plain posix transports).
         self._direct = False
-        self._resetting = False
         self._tls: TLSSession | None = None
+
+    def _resetConnecting(self) -> None:
+        """Put back what a previous connection set of the class defaults (a reconnect)."""
+        self._finishCallbacks = _NONE
+        self._attempt = 0
+        self._attemptTimer = None
+        self._connector = None
+        self._connectErrors = _NONE
+        self._sockname = None
+        self._attemptInfo = (None, None, None)
+        self._multi = None
+        self._connectOptions = _NO_OPTIONS
+        self._pendingAfterClose = _NONE
+        self._adopting = False
+        self._lookupPending = False
+        self._resetting = False
 
     # ------------------------------------------------------------------
     # derived state (as lib/net.js and lib/internal/streams derive it)
@@ -548,6 +593,26 @@ class Socket(EventEmitter):
             self.resume()
         return result
 
+    def on(self: _S, event: Hashable, listener: Callable[..., Any]) -> _S:
+        """Add ``listener`` at the end of ``event``'s listeners; returns ``self``."""
+        events = self._events
+        if (
+            type(event) is str
+            and event not in events
+            and "newListener" not in events
+            and callable(listener)
+        ):
+            # The common case, a first listener and nobody watching for new
+            # ones (what every connection's set-up does), without the
+            # general path's calls: the same outcome as _addListener's.
+            events[event] = listener
+            if event == "data" and self._flowing is not False:
+                self.resume()
+            return self
+        return EventEmitter.on(self, event, listener)
+
+    addListener = on
+
     # ------------------------------------------------------------------
     # errors escaping listeners
 
@@ -595,6 +660,7 @@ class Socket(EventEmitter):
         if self._destroyed or self._closeEmitted or self._hadHandle:
             flowing = self._flowing
             self._reset()
+            self._resetConnecting()
             self._flowing = flowing  # Node keeps the flowing state across a reconnect
             self._peer = None
             self.autoSelectFamilyAttemptedAddresses = []
@@ -860,14 +926,31 @@ class Socket(EventEmitter):
         except BaseException as e:
             self._listenerError(e)
 
+    @classmethod
+    def _fromServer(cls, server: Server, handle: NodeProtocol) -> Socket:
+        """
+        The socket of a connection a plain ``net.Server`` just accepted:
+        what ``Socket(allowHalfOpen=..., highWaterMark=...)`` and
+        :meth:`_accepted` make, without parsing options (the accept path is
+        hot).
+        """
+        self = cls.__new__(cls)
+        self._init(server._reactor, server._sched, server.allowHalfOpen, server.highWaterMark)
+        if server.noDelay:
+            self._noDelay = True
+        if server.keepAlive:
+            self._keepAlive = (True, server.keepAliveInitialDelay)
+        self._accepted(handle, server, server.pauseOnConnect)
+        return self
+
     def _accepted(self, handle: NodeProtocol, server: Server | None, pauseOnConnect: bool) -> None:
         """Wire a socket a server just accepted."""
         self.server = server
         self._handle = handle
-        self._transport = handle.transport
-        self._direct = directWriter(handle.transport) is not None
-        self._hadHandle = True
         transport: Any = handle.transport
+        self._transport = transport
+        self._direct = directWriter(transport) is not None
+        self._hadHandle = True
         if server is not None:
             # The server knows; asking the transport costs a syscall and an address object.
             self._isUnix = server._pipeName is not None
@@ -877,11 +960,14 @@ class Socket(EventEmitter):
         if pauseOnConnect:
             self._flowing = False
             self._readPaused = True
-            self._transport.pauseProducing()
-        self._applySocketOptions()
+            transport.pauseProducing()
+        if self._noDelay is not None or self._keepAlive is not None:
+            self._applySocketOptions()
         if self._tls is not None:
             self._startTls()
-        self._updateActive()
+        loop = _loop._current
+        if loop is not None:
+            loop.setActive(self, self._refed and self._isActive())
 
     def _applySocketOptions(self) -> None:
         if self._isUnix:
