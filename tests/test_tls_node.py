@@ -624,16 +624,21 @@ _tmp: tempfile.TemporaryDirectory[str] | None = None
 
 
 def _scripts() -> dict[str, str]:
-    """The JavaScript programs, written once to a temporary directory."""
+    """
+    The JavaScript programs, written to a temporary directory (again, should
+    anything have removed it meanwhile).
+    """
     global _tmp
-    if _tmp is None:
+    programs = (("scenario", SCENARIO_JS), ("legacy", LEGACY_JS),
+                ("credentials", CREDENTIALS_JS), ("identity", IDENTITY_JS))
+    if _tmp is None or not os.path.isdir(_tmp.name):
         _tmp = tempfile.TemporaryDirectory(prefix="nodenet-tls-js-")
-        for name, text in (("scenario", SCENARIO_JS), ("legacy", LEGACY_JS),
-                           ("credentials", CREDENTIALS_JS), ("identity", IDENTITY_JS)):
-            with open(os.path.join(_tmp.name, f"{name}.js"), "w") as f:
+    paths = {name: os.path.join(_tmp.name, f"{name}.js") for name, _ in programs}
+    for name, text in programs:
+        if not os.path.exists(paths[name]):
+            with open(paths[name], "w") as f:
                 f.write(text)
-    return {name: os.path.join(_tmp.name, f"{name}.js")
-            for name in ("scenario", "legacy", "credentials", "identity")}
+    return paths
 
 
 def _certDir() -> str:
