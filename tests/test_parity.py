@@ -138,6 +138,16 @@ def _parse(out: str) -> list[Any]:
     return lines
 
 
+def portsCollide(out: str) -> bool:
+    """Whether a trace registered one port number under two labels."""
+    seen: dict[int, str] = {}
+    for line in _parse(out):
+        if isinstance(line, list) and len(line) == 3 and line[0] == "#port":
+            if seen.setdefault(line[1], line[2]) != line[2]:
+                return True
+    return False
+
+
 def normalise(out: str) -> list[str]:
     """A trace's lines, normalised for comparison (see the module docstring)."""
     lines = _parse(out)
@@ -219,6 +229,16 @@ class ParityTests(SynchronousTestCase):
     def check(self, name: str) -> None:
         """Compare the normalised traces of scenario C{name}."""
         node, python = results()[name]
+        for _ in range(3):
+            # Two listeners on different addresses (127.0.0.1 and ::1) may
+            # get the same port number from the kernel; the trace's port
+            # labels are then ambiguous, so that run is taken again.
+            if portsCollide(node.out):
+                node = runNode(name)
+            elif portsCollide(python.out):
+                python = runPython(name)
+            else:
+                break
         self.assertTrue(node.out.strip(), f"{name}.js printed nothing:\n{node.err}")
         expected, actual = normalise(node.out), normalise(python.out)
         self.assertEqual(expected, actual, describe(name, node, python))
