@@ -20,6 +20,8 @@ from twisted.trial.unittest import TestCase
 
 import nodenet as net
 
+from .ports import holdDefaultPort
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -99,6 +101,7 @@ class ExampleTests(TestCase):
     @defer.inlineCallbacks
     def test_echoServer(self) -> Any:
         """echo_server.py greets, echoes, and says goodbye on the client's end."""
+        holdDefaultPort(self)
         proc = spawn(self, "echo_server.py", [], b"listening")
         try:
             yield proc.ready

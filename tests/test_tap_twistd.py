@@ -31,6 +31,8 @@ from twisted.trial.unittest import TestCase
 
 import nodenet as net
 
+from .ports import holdDefaultPort
+
 ROOT = Path(__file__).resolve().parent.parent
 TWISTD = "from twisted.scripts.twistd import run; run()"
 WAIT = 15.0
@@ -274,6 +276,7 @@ class ServeTests(TestCase):
     @defer.inlineCallbacks
     def test_defaultEchoServer(self) -> Any:
         """With no options: the echo server on 127.0.0.1:8124, for node and nodenet clients."""
+        holdDefaultPort(self)
         if not portIsFree(8124):
             raise self.skipTest("port 8124 is busy on this machine")
         proc = twistd(self)

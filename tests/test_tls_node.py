@@ -625,14 +625,16 @@ _tmp: tempfile.TemporaryDirectory[str] | None = None
 
 def _scripts() -> dict[str, str]:
     """
-    The JavaScript programs, written to a temporary directory (again, should
-    anything have removed it meanwhile).
+    The JavaScript programs, written to a directory of this test process's
+    own (trial's working directory, not the shared /tmp, where the
+    directory once vanished under a parallel run), again should anything
+    have removed them meanwhile.
     """
     global _tmp
     programs = (("scenario", SCENARIO_JS), ("legacy", LEGACY_JS),
                 ("credentials", CREDENTIALS_JS), ("identity", IDENTITY_JS))
     if _tmp is None or not os.path.isdir(_tmp.name):
-        _tmp = tempfile.TemporaryDirectory(prefix="nodenet-tls-js-")
+        _tmp = tempfile.TemporaryDirectory(prefix="tls-js-", dir=os.getcwd())
     paths = {name: os.path.join(_tmp.name, f"{name}.js") for name, _ in programs}
     for name, text in programs:
         if not os.path.exists(paths[name]):
