@@ -20,6 +20,7 @@ import inspect
 import ipaddress
 import os
 import tempfile
+import threading
 from typing import Any
 
 from cryptography import x509
@@ -234,6 +235,10 @@ class Certificates:
 
     def directory(self) -> str:
         """A directory with every pair as ``NAME-key.pem``/``NAME-cert.pem`` (made once)."""
+        with _lock:  # once, even when threads ask at the same time
+            return self._directory()
+
+    def _directory(self) -> str:
         if self._dir is None:
             self._dir = tempfile.TemporaryDirectory(prefix="nodenet-tls-")
             for name in self.names():
@@ -251,12 +256,16 @@ class Certificates:
 _certificates: Certificates | None = None
 
 
+_lock = threading.RLock()
+
+
 def certificates() -> Certificates:
     """The test certificates of this run."""
     global _certificates
-    if _certificates is None:
-        _certificates = Certificates()
-    return _certificates
+    with _lock:
+        if _certificates is None:
+            _certificates = Certificates()
+        return _certificates
 
 
 def nodeError(error: BaseException) -> dict[str, Any]:

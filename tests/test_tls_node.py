@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -623,24 +624,27 @@ def nodenetLegacy(certDir: str, role: str, port: int, who: str, L: Log) -> Defer
 _tmp: tempfile.TemporaryDirectory[str] | None = None
 
 
+_scriptsLock = threading.Lock()
+
+
 def _scripts() -> dict[str, str]:
     """
-    The JavaScript programs, written to a directory of this test process's
-    own (trial's working directory, not the shared /tmp, where the
-    directory once vanished under a parallel run), again should anything
-    have removed them meanwhile.
+    The JavaScript programs, written once to a temporary directory.
+
+    Scenarios run in a thread pool: without the lock two threads could each
+    make a directory, and the one whose directory object was dropped would
+    find its files deleted under it.
     """
     global _tmp
-    programs = (("scenario", SCENARIO_JS), ("legacy", LEGACY_JS),
-                ("credentials", CREDENTIALS_JS), ("identity", IDENTITY_JS))
-    if _tmp is None or not os.path.isdir(_tmp.name):
-        _tmp = tempfile.TemporaryDirectory(prefix="tls-js-", dir=os.getcwd())
-    paths = {name: os.path.join(_tmp.name, f"{name}.js") for name, _ in programs}
-    for name, text in programs:
-        if not os.path.exists(paths[name]):
-            with open(paths[name], "w") as f:
-                f.write(text)
-    return paths
+    with _scriptsLock:
+        if _tmp is None:
+            _tmp = tempfile.TemporaryDirectory(prefix="nodenet-tls-js-")
+            for name, text in (("scenario", SCENARIO_JS), ("legacy", LEGACY_JS),
+                               ("credentials", CREDENTIALS_JS), ("identity", IDENTITY_JS)):
+                with open(os.path.join(_tmp.name, f"{name}.js"), "w") as f:
+                    f.write(text)
+        return {name: os.path.join(_tmp.name, f"{name}.js")
+                for name in ("scenario", "legacy", "credentials", "identity")}
 
 
 def _certDir() -> str:
