@@ -354,7 +354,6 @@ class ServeTests(TestCase):
         """``ssl:`` with a generated certificate serves the echo app over TLS."""
         if NODE is None:
             raise self.skipTest("node is not installed")
-        _skipWithoutTLS(self)
         key, cert = _certificate(Path(self.mktemp()))
         proc = twistd(self, "--listen", f"ssl:0:interface=127.0.0.1:privateKey={key}:certKey={cert}")
         (port,) = yield listeningOn(proc)
@@ -368,7 +367,6 @@ class ServeTests(TestCase):
         """Over ``ssl:``, each socket emits 'secure' once the handshake is done."""
         if NODE is None:
             raise self.skipTest("node is not installed")
-        _skipWithoutTLS(self)
         key, cert = _certificate(Path(self.mktemp()))
         proc = twistd(self, "--listen", f"ssl:0:interface=127.0.0.1:privateKey={key}:certKey={cert}",
                       "--app", "tests.tap_apps:secure")
@@ -419,16 +417,6 @@ def _attempt(port: int) -> defer.Deferred[str]:
     client.on("error", lambda err: done.called or done.callback(err.code))
     client.on("close", lambda *a: done.called or done.callback("closed"))
     return done.addTimeout(WAIT, reactor)
-
-
-def _skipWithoutTLS(test: TestCase) -> None:
-    """Skip unless nodenet has TLS (``nodenet.tls`` and ``Socket.setSecure``)."""
-    try:
-        from nodenet import tls  # noqa: F401
-    except ImportError:
-        raise test.skipTest("nodenet.tls is not available") from None
-    if not hasattr(net.Socket, "setSecure"):
-        raise test.skipTest("nodenet's sockets cannot start TLS")
 
 
 class StopTests(TestCase):
