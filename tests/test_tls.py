@@ -105,6 +105,7 @@ class Certificates:
         )
         self.fancy = self._fancy()
         self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._encryptedKey: bytes | None = None
 
     @staticmethod
     def _issue(
@@ -216,21 +217,34 @@ class Certificates:
         assert isinstance(pair, Pair)
         return pair
 
-    def encryptedServerKey(self, passphrase: bytes = b"secret") -> bytes:
-        """The server key, PEM, encrypted with ``passphrase``."""
-        return bytes(
-            self.server.key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.BestAvailableEncryption(passphrase),
-            )
-        )
+    def encryptedServerKey(self) -> bytes:
+        """
+        The server key, PEM, encrypted with the passphrase ``secret`` (made once).
 
-    def serverPfx(self, passphrase: bytes = b"secret") -> bytes:
+        Each encryption draws a random salt, and about one in 256 salts lets a
+        wrong passphrase decrypt to valid padding; OpenSSL then fails later, in
+        a way Node and nodenet name differently.  Salts are drawn until every
+        wrong passphrase the tests use fails at the padding check, so the
+        expected error is always ``bad decrypt``.
+        """
+        with _lock:
+            if self._encryptedKey is None:
+                while True:
+                    pem = bytes(self.server.key.private_bytes(
+                        serialization.Encoding.PEM,
+                        serialization.PrivateFormat.PKCS8,
+                        serialization.BestAvailableEncryption(b"secret"),
+                    ))
+                    if all(_failsAtPadding(pem, wrong) for wrong in _WRONG_PASSPHRASES):
+                        break
+                self._encryptedKey = pem
+            return self._encryptedKey
+
+    def serverPfx(self) -> bytes:
         """The server key and certificate (and the CA) as PKCS#12."""
         return pkcs12.serialize_key_and_certificates(
             b"server", self.server.key, self.server.cert, [self.ca.cert],
-            serialization.BestAvailableEncryption(passphrase),
+            serialization.BestAvailableEncryption(b"secret"),
         )
 
     def directory(self) -> str:
@@ -254,6 +268,20 @@ class Certificates:
 
 
 _certificates: Certificates | None = None
+
+# The wrong passphrases the tests try on the encrypted key (here and in test_tls_node).
+_WRONG_PASSPHRASES = (b"", b"nope", b"wrong")
+
+
+def _failsAtPadding(pem: bytes, passphrase: bytes) -> bool:
+    """Whether OpenSSL rejects ``passphrase`` for ``pem`` at the cipher's final block."""
+    from OpenSSL import crypto
+
+    try:
+        crypto.load_privatekey(crypto.FILETYPE_PEM, pem, passphrase)
+    except crypto.Error as e:
+        return any("cipherfinal" in reason or "bad decrypt" in reason for _, _, reason in e.args[0])
+    return False
 
 
 _lock = threading.RLock()
