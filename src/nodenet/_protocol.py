@@ -55,7 +55,7 @@ __all__ = [
     "ConnectAttemptFactory",
     "queuedBytes",
     "closeNow",
-    "directWriter",
+    "writesDirectly",
     "startTls",
     "holdDrain",
     "flushTls",
@@ -300,21 +300,36 @@ def flushTls(transport: Any) -> None:
         aggregator.flush()
 
 
-def directWriter(transport: Any) -> Any:
-    """
-    The transport's ``writeSomeData`` when data may go straight to the kernel.
+# Node writes synchronously, so an idle socket's write() returns True with
+# nothing queued; a plain posix transport lets nodenet do the same, calling
+# its writeSomeData while Twisted's own buffer is empty.  Whether a
+# transport class allows that is asked once per class (every accepted
+# connection asks).  Twisted's transports carry a TLS flag that startTLS
+# switches on per instance, so a class with that flag is direct only while
+# it is off.
+_NOT_DIRECT, _DIRECT, _DIRECT_UNLESS_TLS = 0, 1, 2
+_directByType: dict[type, int] = {}
 
-    Node writes synchronously, so an idle socket's ``write()`` returns
-    ``True`` with nothing queued; a plain posix transport lets nodenet do
-    the same while Twisted's own buffer is empty.  ``None`` for TLS and for
-    transports without it.
+
+def writesDirectly(transport: Any) -> bool:
     """
-    # A wrapper (Twisted's TLSMemoryBIOProtocol under listenSSL) forwards
-    # attribute lookups to the TCP transport below it: only a real posix
-    # transport may be written to directly.
-    if getattr(transport, "TLS", False) or not isinstance(transport, FileDescriptor):
-        return None
-    return getattr(transport, "writeSomeData", None)
+    Whether data may go straight to the kernel through ``transport``'s
+    ``writeSomeData`` (not for TLS, nor for transports without it).
+    """
+    kind = type(transport)
+    direct = _directByType.get(kind)
+    if direct is None:
+        # A wrapper (Twisted's TLSMemoryBIOProtocol under listenSSL) forwards
+        # attribute lookups to the TCP transport below it: only a real posix
+        # transport may be written to directly.
+        if not isinstance(transport, FileDescriptor) or not hasattr(kind, "writeSomeData"):
+            direct = _NOT_DIRECT
+        else:
+            direct = _DIRECT_UNLESS_TLS if hasattr(kind, "TLS") else _DIRECT
+        _directByType[kind] = direct
+    if direct == _DIRECT_UNLESS_TLS:
+        return not transport.TLS
+    return direct == _DIRECT
 
 
 class ServerFactory(Factory):

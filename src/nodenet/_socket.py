@@ -65,11 +65,11 @@ from ._protocol import (
     ConnectAttemptFactory,
     NodeProtocol,
     closeNow,
-    directWriter,
     flushTls,
     holdDrain,
     queuedBytes,
     startTls,
+    writesDirectly,
 )
 from ._tick import Scheduler, getReactor, schedulerFor
 from .errors import (
@@ -190,6 +190,17 @@ def _interleave(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return result
 
 
+# The class-level defaults of Socket that one connection may override and a
+# reconnect puts back (see Socket._resetDefaults).
+_PER_CONNECTION_DEFAULTS = (
+    "_closeEmitted", "_endEmitted", "_endScheduled", "_errorEmitted", "_errored",
+    "_finalCalled", "_finished", "_flowScheduled", "_lastActivity",
+    "_connecting", "_finishCallbacks", "_attempt", "_attemptTimer", "_connector",
+    "_connectErrors", "_sockname", "_attemptInfo", "_multi", "_connectOptions",
+    "_pendingAfterClose", "_adopting", "_lookupPending", "_resetting",
+)
+
+
 class Socket(EventEmitter):
     """
     Node's ``net.Socket`` (also ``net.Stream``): a duplex TCP or unix socket.
@@ -211,20 +222,37 @@ class Socket(EventEmitter):
         # sockets need (connecting, piping, keep-alive...) is a class
         # attribute below until set: a smaller socket is cheaper to make.
         "__dict__",
-        "_bytesRead", "_bytesWritten", "_closeEmitted", "_connecting", "_corked", "_decoder",
-        "_destroyed", "_direct", "_endEmitted", "_endScheduled", "_ending",
-        "_eof", "_errorEmitted", "_errored", "_finalCalled", "_finished",
-        "_flowScheduled", "_flowing", "_hadHandle", "_handle", "_hwm", "_isUnix",
-        "_lastActivity", "_needDrain", "_noDelay",
-        "_peer", "_pending", "_pendingLength", "_reactor",
-        "_readBuffer", "_readPaused", "_readableLength", "_readableOpt", "_refed",
-        "_sched", "_timeoutMs", "_timer", "_tls", "_transport",
-        "_transportPaused", "_writableOpt", "allowHalfOpen", "server",
+        "_bytesRead", "_bytesWritten", "_corked", "_decoder",
+        "_destroyed", "_direct", "_ending", "_eof",
+        "_flowing", "_hadHandle", "_handle", "_hwm", "_isUnix", "_needDrain",
+        "_pending", "_pendingLength", "_reactor",
+        "_readBuffer", "_readPaused", "_readableLength",
+        "_sched", "_timer", "_tls", "_transport",
+        "_transportPaused", "allowHalfOpen", "server",
         "_gathered", "_gatheredLength", "_gathering", "_flushCallbacks",
     )
 
     # Defaults of what only some sockets set (see __slots__); all immutable.
-    # Connecting (connect() sets them; _resetConnecting puts them back):
+    # Options and settings, kept across a reconnect:
+    _readableOpt = True
+    _writableOpt = True
+    _refed = True
+    _timeoutMs: float | None = None
+    _noDelay: bool | None = None
+    _peer: dict[str, Any] | None = None
+    # The way out of a connection (set once it ends, errs or closes), and a
+    # timeout's bookkeeping; _resetDefaults puts them back for a reconnect:
+    _closeEmitted = False
+    _endEmitted = False
+    _endScheduled = False
+    _errorEmitted = False
+    _errored: BaseException | None = None
+    _finalCalled = False
+    _finished = False
+    _flowScheduled = False
+    _lastActivity = 0.0
+    # Connecting (connect() sets them; _resetDefaults puts them back):
+    _connecting = False
     _adopting = False
     _attempt = 0
     _attemptInfo: tuple[Any, Any, Any] = (None, None, None)
@@ -290,19 +318,21 @@ class Socket(EventEmitter):
         writable: bool = True,
     ) -> None:
         """The state of a new socket, from its options once they are checked."""
-        EventEmitter.__init__(self)
+        # EventEmitter.__init__'s three fields, set here: every accepted
+        # connection comes through, and a call is dearer than the stores.
+        self._events = {}
+        self._maxListeners = None
+        self._warned = None
         self._reactor = reactor
         self._sched = sched
         self.allowHalfOpen = allowHalfOpen
-        self._readableOpt: bool = readable
-        self._writableOpt: bool = writable
+        if not readable:
+            self._readableOpt = False
+        if not writable:
+            self._writableOpt = False
         self._hwm: int = hwm
         self.server = None
-        self._refed = True
-        self._timeoutMs: float | None = None
-        self._noDelay: bool | None = None
         self._decoder: StringDecoder | None = None
-        self._peer: dict[str, Any] | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -310,12 +340,8 @@ class Socket(EventEmitter):
         self._handle: NodeProtocol | None = None
         self._transport: Any = None
         self._isUnix = False
-        self._connecting = False
         self._hadHandle = False
         self._destroyed = False
-        self._closeEmitted = False
-        self._errored: BaseException | None = None
-        self._errorEmitted = False
         self._bytesRead = 0
         self._bytesWritten = 0
         # read side
@@ -325,9 +351,6 @@ class Socket(EventEmitter):
         self._readableLength = 0
         self._readPaused = False
         self._eof = False
-        self._endEmitted = False
-        self._endScheduled = False
-        self._flowScheduled = False
         # write side
         self._pending: list[tuple[bytes, _Callback | None]] | tuple[()] = _NONE
         self._pendingLength = 0
@@ -342,31 +365,18 @@ class Socket(EventEmitter):
         # _awaitFlush).
         self._flushCallbacks: list[tuple[_Callback, bool]] | tuple[()] = _NONE
         self._ending = False
-        self._finalCalled = False
-        self._finished = False
         self._needDrain = False
         self._transportPaused = False
         self._timer: Any = None
-        self._lastActivity = 0.0
         #: Whether writes may go straight to the kernel (plain posix transports).
         self._direct = False
         self._tls: TLSSession | None = None
 
-    def _resetConnecting(self) -> None:
-        """Put back what a previous connection set of the class defaults (a reconnect)."""
-        self._finishCallbacks = _NONE
-        self._attempt = 0
-        self._attemptTimer = None
-        self._connector = None
-        self._connectErrors = _NONE
-        self._sockname = None
-        self._attemptInfo = (None, None, None)
-        self._multi = None
-        self._connectOptions = _NO_OPTIONS
-        self._pendingAfterClose = _NONE
-        self._adopting = False
-        self._lookupPending = False
-        self._resetting = False
+    def _resetDefaults(self) -> None:
+        """Put back the class defaults a previous connection set (a reconnect)."""
+        state = self.__dict__
+        for name in _PER_CONNECTION_DEFAULTS:
+            state.pop(name, None)
 
     # ------------------------------------------------------------------
     # derived state (as lib/net.js and lib/internal/streams derive it)
@@ -660,7 +670,7 @@ class Socket(EventEmitter):
         if self._destroyed or self._closeEmitted or self._hadHandle:
             flowing = self._flowing
             self._reset()
-            self._resetConnecting()
+            self._resetDefaults()
             self._flowing = flowing  # Node keeps the flowing state across a reconnect
             self._peer = None
             self.autoSelectFamilyAttemptedAddresses = []
@@ -901,7 +911,7 @@ class Socket(EventEmitter):
             self._attemptTimer = None
         self._handle = handle
         self._transport = handle.transport
-        self._direct = directWriter(handle.transport) is not None
+        self._direct = writesDirectly(handle.transport)
         self._connecting = False
         self._connector = None
         self._hadHandle = True
@@ -949,7 +959,7 @@ class Socket(EventEmitter):
         self._handle = handle
         transport: Any = handle.transport
         self._transport = transport
-        self._direct = directWriter(transport) is not None
+        self._direct = writesDirectly(transport)
         self._hadHandle = True
         if server is not None:
             # The server knows; asking the transport costs a syscall and an address object.
@@ -967,7 +977,10 @@ class Socket(EventEmitter):
             self._startTls()
         loop = _loop._current
         if loop is not None:
-            loop.setActive(self, self._refed and self._isActive())
+            if pauseOnConnect or self._destroyed:
+                loop.setActive(self, self._refed and self._isActive())
+            else:
+                loop.setActive(self, True)  # new, ref'd and reading: _isActive()'s answer
 
     def _applySocketOptions(self) -> None:
         if self._isUnix:
@@ -1796,9 +1809,17 @@ class Socket(EventEmitter):
 
     def setNoDelay(self, noDelay: bool = True) -> Socket:
         """Disable (default) or enable Nagle's algorithm."""
-        self._noDelay = jsTruthy(noDelay)
-        if self._transport is not None and not self._isUnix and hasattr(self._transport, "setTcpNoDelay"):
-            self._transport.setTcpNoDelay(self._noDelay)
+        enable = noDelay if noDelay.__class__ is bool else jsTruthy(noDelay)
+        transport = self._transport
+        if transport is None:
+            self._noDelay = enable  # applied on connecting
+        elif enable is not (self._noDelay is True) and not self._isUnix:
+            # As Node: a connected socket's option is set only when it
+            # changes (it starts off), and only a TCP socket has one.
+            setTcpNoDelay = getattr(transport, "setTcpNoDelay", None)
+            if setTcpNoDelay is not None:
+                self._noDelay = enable
+                setTcpNoDelay(enable)
         return self
 
     def setKeepAlive(self, enable: bool = False, initialDelay: float = 0) -> Socket:
