@@ -108,6 +108,21 @@ class AutoSelectFamilyTests(SynchronousTestCase):
         )
         self.assertEqual(["::1"], [c[0] for c in reactor.tcpClients])
         self.assertEqual([], reactor.getDelayedCalls())
+        self.assertIsNone(socket.autoSelectFamilyAttemptedAddresses)
+        socket.destroy()
+        flush(reactor)
+
+    def test_attemptedAddressesOnlyForSeveral(self) -> None:
+        """
+        As in Node, ``autoSelectFamilyAttemptedAddresses`` stays ``None``
+        (``undefined``) before a connect and for a host with one address.
+        """
+        reactor = MemoryReactorClock()
+        socket = net.Socket(reactor=reactor)
+        self.assertIsNone(socket.autoSelectFamilyAttemptedAddresses)
+        socket.connect({"port": 9, "host": "example.test", "lookup": staticLookup([("127.0.0.1", 4)])})
+        self.assertEqual(["127.0.0.1"], [c[0] for c in reactor.tcpClients])
+        self.assertIsNone(socket.autoSelectFamilyAttemptedAddresses)
         socket.destroy()
         flush(reactor)
 

@@ -517,21 +517,17 @@ class Socket(EventEmitter):
     # addresses
 
     @property
-    def autoSelectFamilyAttemptedAddresses(self) -> list[str]:
+    def autoSelectFamilyAttemptedAddresses(self) -> list[str] | None:
         """
-        The ``'ip:port'`` addresses the last ``connect()`` tried, in order.
-
-        Once connected, the last one is the peer's.  Empty before a connect;
-        Node sets the property only when a host name resolves to several
-        addresses (``autoSelectFamily``) and leaves it ``undefined`` otherwise.
+        The ``'ip:port'`` addresses a connect to a host name that resolved
+        to several addresses tried (``autoSelectFamily``), in order; once
+        connected, the last one is the peer's.  ``None`` (Node's
+        ``undefined``) until such a connect, as in Node.
         """
-        attempted = self._attempted
-        if attempted is None:
-            attempted = self._attempted = []
-        return attempted
+        return self._attempted
 
     @autoSelectFamilyAttemptedAddresses.setter
-    def autoSelectFamilyAttemptedAddresses(self, value: list[str]) -> None:
+    def autoSelectFamilyAttemptedAddresses(self, value: list[str] | None) -> None:
         self._attempted = value
 
     def _peerInfo(self) -> dict[str, Any]:
@@ -673,7 +669,6 @@ class Socket(EventEmitter):
             self._resetDefaults()
             self._flowing = flowing  # Node keeps the flowing state across a reconnect
             self._peer = None
-            self.autoSelectFamilyAttemptedAddresses = []
         # As Node: the socket is connecting before the options are checked, so
         # a connect() that throws leaves it 'opening' (destroy() closes it).
         # Like Node's socket.connect(), this ignores a 'timeout' option (only
@@ -768,7 +763,6 @@ class Socket(EventEmitter):
     def _startAttempt(self, ip: str, port: int, family: int) -> None:
         self._attempt += 1
         self._attemptInfo = (ip, port, family)
-        self.autoSelectFamilyAttemptedAddresses.append(f"{ip}:{port}")
         opts = self._connectOptions
         bind = None
         localAddress: Any = opts.get("localAddress")
@@ -791,7 +785,6 @@ class Socket(EventEmitter):
         if not self._connecting or self._destroyed:
             return
         self._multi = None
-        self.autoSelectFamilyAttemptedAddresses = []
         self._startAttempt(ip, port, family)
 
     def _connectMultiple(self, addresses: list[tuple[str, int]], port: int, options: Options) -> None:
@@ -800,11 +793,14 @@ class Socket(EventEmitter):
         self._connectErrors = []
         timeout = options.get("autoSelectFamilyAttemptTimeout") or defaultAutoSelectFamilyAttemptTimeout
         self._attemptTimeoutMs = max(10, int(timeout))
-        self.autoSelectFamilyAttemptedAddresses = []
+        self._attempted = []
         ip, fam = addresses[0]
         self._startMultiAttempt(ip, fam)
 
     def _startMultiAttempt(self, ip: str, family: int) -> None:
+        attempted = self._attempted
+        if attempted is not None:
+            attempted.append(f"{ip}:{self._multiPort}")
         self._startAttempt(ip, self._multiPort, family)
         if self._multi and self._isCurrentAttempt(self._attempt):
             self._attemptTimer = self._reactor.callLater(
