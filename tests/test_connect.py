@@ -175,6 +175,41 @@ class RealSocketTests(TestCase):
         return closed.addCallback(check)
 
     @defer.inlineCallbacks
+    def test_socketOptionsFromTheConstructor(self) -> Any:
+        """
+        As Node, ``noDelay``/``keepAlive`` are options of the constructor (and
+        so of ``net.connect()``), applied once connected; ``socket.connect()``
+        does not read them.
+        """
+        if not hasattr(stdsocket, "TCP_KEEPIDLE"):
+            self.skipTest("this platform has no TCP_KEEPIDLE")
+        server = net.createServer(lambda s: s.end())
+        yield net.once(server.listen(0, "127.0.0.1"), "listening")
+        port = server.address()["port"]
+        options = {"noDelay": True, "keepAlive": True, "keepAliveInitialDelay": 5000}
+        clients = [
+            net.Socket(options).connect(port, "127.0.0.1"),
+            net.connect({"port": port, "host": "127.0.0.1", **options}),
+            net.Socket().connect({"port": port, "host": "127.0.0.1", **options}),
+        ]
+        seen = []
+        for client in clients:
+            client.on("data", lambda d: None)
+            yield net.once(client, "connect")
+            handle = client._transport.getHandle()
+            seen.append((
+                handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_NODELAY),
+                handle.getsockopt(stdsocket.SOL_SOCKET, stdsocket.SO_KEEPALIVE),
+                handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPIDLE)
+                if client is not clients[2] else None,
+            ))
+        self.assertEqual([(1, 1, 5), (1, 1, 5), (0, 0, None)], seen)
+        closed = [net.once(client, "close") for client in clients]
+        serverClosed = net.once(server.close(), "close")
+        yield defer.gatherResults(closed)
+        yield serverClosed
+
+    @defer.inlineCallbacks
     def test_keepAliveInitialDelay(self) -> Any:
         """setKeepAlive(True, ms) turns keep-alive on with TCP_KEEPIDLE in whole seconds."""
         if not hasattr(stdsocket, "TCP_KEEPIDLE"):

@@ -206,7 +206,8 @@ class Socket(EventEmitter):
     Node's ``net.Socket`` (also ``net.Stream``): a duplex TCP or unix socket.
 
     ``Socket([options], *, reactor=None)`` with Node's options
-    ``allowHalfOpen``, ``readable``, ``writable``, ``fd``; connect it with
+    ``allowHalfOpen``, ``readable``, ``writable``, ``fd``, ``highWaterMark``,
+    ``noDelay``, ``keepAlive``, ``keepAliveInitialDelay``; connect it with
     :meth:`connect`, or get connected ones from a server's ``'connection'``.
     Events: ``lookup``, ``connectionAttempt``, ``connectionAttemptFailed``,
     ``connectionAttemptTimeout``, ``connect``, ``ready``, ``secure``,
@@ -302,6 +303,13 @@ class Socket(EventEmitter):
             opts.get("readable", True) is not False,
             opts.get("writable", True) is not False,
         )
+        # As Node, the constructor (not connect()) takes these; they are
+        # applied once connected.
+        if jsTruthy(opts.get("noDelay")):
+            self._noDelay = True
+        if jsTruthy(opts.get("keepAlive")):
+            seconds = toInt32(jsNumber(opts.get("keepAliveInitialDelay", 0)) / 1000)
+            self._keepAlive = (True, max(0, seconds) * 1000.0)
         fd = opts.get("fd")
         if fd is not None:
             self._adoptFd(fd)
@@ -677,11 +685,6 @@ class Socket(EventEmitter):
         self._hadHandle = True
         self._attempt += 1
         validateConnectOptions(options)
-        if options.get("noDelay"):
-            self._noDelay = True
-        if options.get("keepAlive"):
-            seconds = toInt32(jsNumber(options.get("keepAliveInitialDelay", 0)) / 1000)
-            self._keepAlive = (True, max(0, seconds) * 1000.0)
         self._connectOptions = options
         self._updateActive()
         path = options.get("path")

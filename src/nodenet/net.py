@@ -69,6 +69,8 @@ _SOCKET_OPTIONS = (
     "objectMode",
     "readableObjectMode",
     "writableObjectMode",
+    "noDelay",
+    "keepAlive",
     "keepAliveInitialDelay",
 )
 
