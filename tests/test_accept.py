@@ -5,6 +5,10 @@ the fast path of ``Socket.on`` give the same state as the general code.
 
 from __future__ import annotations
 
+import json
+import math
+import shutil
+import subprocess
 from typing import Any
 
 from twisted.internet.task import Clock
@@ -56,7 +60,7 @@ class AcceptedSocketStateTests(SynchronousTestCase):
         if server.noDelay:
             general._noDelay = True
         if server.keepAlive:
-            general._keepAlive = (True, server.keepAliveInitialDelay)
+            general._keepAlive = (True, server.keepAliveInitialDelay * 1000.0)
         general._accepted(_handle(server), server, server.pauseOnConnect)
         self.assertEqual(
             (_state(fast), fast._events, fast._handle.socket is fast),  # type: ignore[union-attr]
@@ -135,3 +139,25 @@ class ListenerFastPathTests(SynchronousTestCase):
         result = socket.on("x", lambda: trace.append("first")).on("x", lambda: trace.append("second"))
         socket.emit("x")
         self.assertEqual((result is socket, trace), (True, ["first", "second"]))
+
+
+class ServerPropertiesTests(SynchronousTestCase):
+    """A server's option properties read back as Node's do."""
+
+    def test_keepAliveInitialDelayInSeconds(self) -> None:
+        """``keepAliveInitialDelay`` holds whole seconds, as ``~~(ms / 1000)``, never negative."""
+        node = shutil.which("node")
+        if node is None:
+            self.skipTest("node is not installed: Node is the reference")
+        delays = [2500, -2500, 999, 1e13, 0.5, 3000.7, -1, 0]
+        script = (
+            "const net = require('net');"
+            f"console.log(JSON.stringify({json.dumps(delays)}.concat([NaN, Infinity])"
+            ".map((d) => net.createServer({keepAliveInitialDelay: d}).keepAliveInitialDelay)))"
+        )
+        expected = json.loads(subprocess.run([node, "-e", script], capture_output=True, check=True).stdout)
+        actual = [
+            net.createServer({"keepAliveInitialDelay": d}, reactor=Clock()).keepAliveInitialDelay
+            for d in [*delays, math.nan, math.inf]
+        ]
+        self.assertEqual(expected, actual)

@@ -134,14 +134,12 @@ class Server(EventEmitter):
         #: The ``keepAlive`` option: accepted sockets get TCP keep-alive, as
         #: ``setKeepAlive(True, keepAliveInitialDelay)`` would set it.
         self.keepAlive: bool = jsTruthy(opts.get("keepAlive"))
-        #: The ``keepAliveInitialDelay`` option, in milliseconds: how long an
-        #: accepted socket is idle before the first keep-alive probe (applied
-        #: in whole seconds; less than a second keeps the system's default).
-        #: Node's property holds whole seconds (``2500`` reads back as ``2``);
-        #: here it keeps the milliseconds given.  A negative or non-finite
-        #: delay is 0.
-        self.keepAliveInitialDelay: float = (
-            float(delay) if delay is not None and math.isfinite(delay) and delay > 0 else 0.0
+        #: The ``keepAliveInitialDelay`` option (milliseconds) in whole
+        #: seconds, as Node keeps it (``2500`` reads back as ``2``): how long
+        #: an accepted socket is idle before the first keep-alive probe (0,
+        #: also for a negative delay, keeps the system's default).
+        self.keepAliveInitialDelay: int = (
+            max(0, toInt32(delay / 1000)) if delay is not None else 0
         )
         #: The ``highWaterMark`` option, in bytes: the read and write buffer
         #: limits of accepted sockets (16384, Node's default, when not given).
@@ -484,7 +482,7 @@ class Server(EventEmitter):
             if self.noDelay:
                 socket._noDelay = True
             if self.keepAlive:
-                socket._keepAlive = (True, self.keepAliveInitialDelay)
+                socket._keepAlive = (True, self.keepAliveInitialDelay * 1000.0)
             socket._accepted(handle, self, self.pauseOnConnect)
         self._connections += 1
         self._sockets.add(socket)

@@ -948,7 +948,7 @@ class Socket(EventEmitter):
         if server.noDelay:
             self._noDelay = True
         if server.keepAlive:
-            self._keepAlive = (True, server.keepAliveInitialDelay)
+            self._keepAlive = (True, server.keepAliveInitialDelay * 1000.0)
         self._accepted(handle, server, server.pauseOnConnect)
         return self
 
