@@ -142,10 +142,13 @@ class Server(EventEmitter):
             max(0, toInt32(delay / 1000)) if delay is not None else 0
         )
         #: The ``highWaterMark`` option, in bytes: the read and write buffer
-        #: limits of accepted sockets (16384, Node's default, when not given).
+        #: limits of accepted sockets (16384, Node's default, when not given
+        #: or negative; 0 is a limit, as in Node).  Whole bytes: Node keeps
+        #: a fraction here and drops it in the sockets, and a non-finite one
+        #: is the default.
         self.highWaterMark: int = (
             int(highWaterMark)
-            if highWaterMark is not None and math.isfinite(highWaterMark) and highWaterMark > 0
+            if highWaterMark is not None and math.isfinite(highWaterMark) and highWaterMark >= 0
             else 16384
         )
         #: Node's ``maxConnections``: once this many connections are open, a

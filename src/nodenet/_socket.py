@@ -299,7 +299,7 @@ class Socket(EventEmitter):
             reactor,
             schedulerFor(reactor),
             jsTruthy(opts.get("allowHalfOpen")),
-            int(opts.get("highWaterMark") or _HWM),
+            _HWM if (hwm := opts.get("highWaterMark")) is None else int(hwm),
             opts.get("readable", True) is not False,
             opts.get("writable", True) is not False,
         )
