@@ -13,7 +13,7 @@ import socket
 from collections.abc import Coroutine
 from typing import Any
 
-from ._common import baseline, now, ready, result, rssBytes, waitGo
+from ._common import Accepts, PingCount, Pipelined, now, ready, result, waitGo
 
 
 def _newLoop(uvloop: bool) -> asyncio.AbstractEventLoop:
@@ -37,33 +37,12 @@ def _listeningSocket(params: dict[str, Any]) -> socket.socket:
     return socket.socket(fileno=params["fd"])
 
 
-class _Accepts:
-    """Counts accepted connections; reports the rate and memory after ``count``."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, count: int = 0, settle: float = 0.0) -> None:
-        self.loop = loop
-        self.count = count
-        self.settle = settle
-        self.seen = 0
-        self.t0 = 0.0
-        self.base = 0
-
-    def accepted(self) -> None:
-        self.seen += 1
-        if self.seen == self.count:
-            self.loop.call_later(self.settle, self.report, now() - self.t0)
-
-    def report(self, elapsed: float) -> None:
-        grown = rssBytes() - self.base
-        result(aps=self.count / elapsed, kibPerConn=grown / self.count / 1024)
-
-
 # ----------------------------------------------------------------------
 # Protocols
 
 
 class Echo(asyncio.Protocol):
-    def __init__(self, accepts: _Accepts) -> None:
+    def __init__(self, accepts: Accepts) -> None:
         self.accepts = accepts
 
     def connection_made(self, transport: Any) -> None:
@@ -134,45 +113,28 @@ class BulkReceiver(asyncio.Protocol):
 
 class PingClient(asyncio.Protocol):
     def __init__(self, params: dict[str, Any], finished: asyncio.Future[None]) -> None:
-        self.size = params["size"]
-        self.message = b"p" * self.size
-        self.warmup = params["warmup"]
-        self.duration = params["duration"]
+        self.ping = PingCount(params)
         self.finished = finished
-        self.got = 0
-        self.trips = 0
-        self.t0 = 0.0
 
     def connection_made(self, transport: Any) -> None:
         _noDelay(transport)
         self.transport = transport
-        transport.write(self.message)
+        transport.write(self.ping.message)
 
     def data_received(self, data: bytes) -> None:
-        self.got += len(data)
-        if self.got < self.size:
+        ping = self.ping
+        if not ping.echoed(len(data)):
             return
-        self.got -= self.size
-        self.trips += 1
-        if self.trips == self.warmup:
-            self.t0 = now()
-        elif self.trips > self.warmup:
-            elapsed = now() - self.t0
-            if elapsed >= self.duration:
-                result(rtps=(self.trips - self.warmup) / elapsed)
-                self.transport.close()
-                self.finished.set_result(None)
-                return
-        self.transport.write(self.message)
+        if ping.done:
+            self.transport.close()
+            self.finished.set_result(None)
+            return
+        self.transport.write(ping.message)
 
 
 class PipelinedClient(asyncio.Protocol):
-    def __init__(self, params: dict[str, Any], done: list[int], finished: asyncio.Future[None]) -> None:
-        self.messages = params["messages"]
-        self.size = params["size"]
-        self.window = params["window"]
-        self.message = b"m" * self.size
-        self.total = self.messages * self.size
+    def __init__(self, run: Pipelined, done: list[int], finished: asyncio.Future[None]) -> None:
+        self.run = run
         self.done = done
         self.finished = finished
         self.sent = 0
@@ -184,16 +146,16 @@ class PipelinedClient(asyncio.Protocol):
         self.transport = transport
 
     def pump(self) -> None:
-        limit = min(self.messages, self.received // self.size + self.window)
+        limit = self.run.limit(self.received)
         write = self.transport.write
-        message = self.message
+        message = self.run.message
         while self.sent < limit and not self.paused:
             self.sent += 1
             write(message)
 
     def data_received(self, data: bytes) -> None:
         self.received += len(data)
-        if self.received >= self.total:
+        if self.received >= self.run.total:
             self.done[0] += 1
             if self.done[0] == self.done[1]:
                 self.finished.set_result(None)
@@ -216,18 +178,15 @@ def _protocolServer(loop: asyncio.AbstractEventLoop, workload: str, params: dict
         )
         ready()
     elif workload == "connections":
-        accepts = _Accepts(loop, params["count"], params["settle"])
+        accepts = Accepts(loop.call_later, params["count"], params["settle"])
 
         async def start() -> None:
-            accepts.base = baseline()
-            ready()
-            waitGo()
-            accepts.t0 = now()
+            accepts.start()
             await loop.create_server(lambda: Echo(accepts), sock=sock, backlog=4096)
 
         loop.run_until_complete(start())
     else:
-        accepts = _Accepts(loop)
+        accepts = Accepts(loop.call_later)
         loop.run_until_complete(loop.create_server(lambda: Echo(accepts), sock=sock, backlog=4096))
         ready()
     loop.run_forever()
@@ -244,19 +203,19 @@ async def _protocolClient(workload: str, params: dict[str, Any]) -> None:
         await loop.create_connection(lambda: PingClient(params, finished), "127.0.0.1", port)
         await finished
     elif workload == "pipelined":
-        n = params["connections"]
-        done = [0, n]
+        run = Pipelined(params)
+        done = [0, run.connections]
         pairs = await asyncio.gather(
             *[
-                loop.create_connection(lambda: PipelinedClient(params, done, finished), "127.0.0.1", port)
-                for _ in range(n)
+                loop.create_connection(lambda: PipelinedClient(run, done, finished), "127.0.0.1", port)
+                for _ in range(run.connections)
             ]
         )
         t0 = now()
         for _, protocol in pairs:
             protocol.pump()
         await finished
-        result(mps=n * params["messages"] / (now() - t0))
+        run.report(now() - t0)
         for transport, _ in pairs:
             transport.close()
     else:
@@ -286,9 +245,9 @@ async def _streamsServer(workload: str, params: dict[str, Any]) -> None:
         ready()
         await loop.create_future()
 
-    accepts = _Accepts(loop)
+    accepts = Accepts(loop.call_later)
     if workload == "connections":
-        accepts = _Accepts(loop, params["count"], params["settle"])
+        accepts = Accepts(loop.call_later, params["count"], params["settle"])
 
     async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         _noDelay(writer.transport)
@@ -305,10 +264,7 @@ async def _streamsServer(workload: str, params: dict[str, Any]) -> None:
         writer.close()
 
     if workload == "connections":
-        accepts.base = baseline()
-        ready()
-        waitGo()
-        accepts.t0 = now()
+        accepts.start()
         await asyncio.start_server(echo, sock=sock, backlog=4096)
     else:
         await asyncio.start_server(echo, sock=sock, backlog=4096)
@@ -334,37 +290,25 @@ async def _streamsClient(workload: str, params: dict[str, Any]) -> None:
     elif workload.startswith("pingpong"):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         _noDelay(writer.transport)
-        size, warmup, duration = params["size"], params["warmup"], params["duration"]
-        message = b"p" * size
-        trips = 0
-        t0 = 0.0
-        while True:
-            writer.write(message)
+        ping = PingCount(params)
+        while not ping.done:
+            writer.write(ping.message)
             await writer.drain()
-            await reader.readexactly(size)
-            trips += 1
-            if trips == warmup:
-                t0 = now()
-            elif trips > warmup and now() - t0 >= duration:
-                break
-        result(rtps=(trips - warmup) / (now() - t0))
+            ping.echoed(len(await reader.readexactly(ping.size)))
         writer.close()
     elif workload == "pipelined":
-        n, messages = params["connections"], params["messages"]
-        size, window = params["size"], params["window"]
-        message = b"m" * size
-        total = messages * size
+        run = Pipelined(params)
         streams = await asyncio.gather(
-            *[asyncio.open_connection("127.0.0.1", port) for _ in range(n)]
+            *[asyncio.open_connection("127.0.0.1", port) for _ in range(run.connections)]
         )
 
-        async def run(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        async def pipeline(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             _noDelay(writer.transport)
             sent = received = 0
-            while received < total:
-                limit = min(messages, received // size + window)
+            while received < run.total:
+                limit = run.limit(received)
                 while sent < limit:
-                    writer.write(message)
+                    writer.write(run.message)
                     sent += 1
                 await writer.drain()
                 data = await reader.read(65536)
@@ -373,8 +317,8 @@ async def _streamsClient(workload: str, params: dict[str, Any]) -> None:
                 received += len(data)
 
         t0 = now()
-        await asyncio.gather(*[run(r, w) for r, w in streams])
-        result(mps=n * messages / (now() - t0))
+        await asyncio.gather(*[pipeline(r, w) for r, w in streams])
+        run.report(now() - t0)
         for _, w in streams:
             w.close()
     else:

@@ -15,7 +15,7 @@ from typing import Any
 
 import nodenet as net
 
-from ._common import baseline, now, ready, result, rssBytes, waitGo
+from ._common import Accepts, PingCount, Pipelined, now, ready, result, waitGo
 
 
 def _ignore(*args: Any) -> None:
@@ -59,6 +59,10 @@ def _bulkSender(params: dict[str, Any]) -> Any:
     return onConnection
 
 
+def _callLater(seconds: float, f: Any, *args: Any) -> None:
+    net.timers.setTimeout(f, seconds * 1000, *args)
+
+
 def server(workload: str, params: dict[str, Any]) -> None:
     """Serve ``workload`` on the inherited listening descriptor, under ``net.run``."""
     where = {"fd": params["fd"], "backlog": 4096}
@@ -67,24 +71,13 @@ def server(workload: str, params: dict[str, Any]) -> None:
         if workload == "bulk":
             net.createServer(_bulkSender(params)).listen(where, ready)
         elif workload == "connections":
-            count, settle = params["count"], params["settle"]
-            base = baseline()
-            seen = 0
-
-            def report(elapsed: float) -> None:
-                grown = rssBytes() - base
-                result(aps=count / elapsed, kibPerConn=grown / count / 1024)
+            accepts = Accepts(_callLater, params["count"], params["settle"])
 
             def onConnection(socket: net.Socket) -> None:
-                nonlocal seen
                 _echo(socket)
-                seen += 1
-                if seen == count:
-                    net.timers.setTimeout(report, settle * 1000, now() - t0)
+                accepts.accepted()
 
-            ready()
-            waitGo()
-            t0 = now()
+            accepts.start()
             net.createServer(onConnection).listen(where)
         else:
             net.createServer(_echo).listen(where, ready)
@@ -115,42 +108,27 @@ def _bulkClient(params: dict[str, Any]) -> None:
 
 
 def _pingClient(params: dict[str, Any]) -> None:
-    size, warmup, duration = params["size"], params["warmup"], params["duration"]
-    message = b"p" * size
-    got = trips = 0
-    t0 = 0.0
+    ping = PingCount(params)
     socket = net.connect(params["port"], "127.0.0.1")
 
     def onConnect() -> None:
         socket.setNoDelay(True)
-        socket.write(message)
+        socket.write(ping.message)
 
     def onData(chunk: bytes) -> None:
-        nonlocal got, trips, t0
-        got += len(chunk)
-        if got < size:
+        if not ping.echoed(len(chunk)):
             return
-        got -= size
-        trips += 1
-        if trips == warmup:
-            t0 = now()
-        elif trips > warmup:
-            elapsed = now() - t0
-            if elapsed >= duration:
-                result(rtps=(trips - warmup) / elapsed)
-                socket.destroy()
-                return
-        socket.write(message)
+        if ping.done:
+            socket.destroy()
+            return
+        socket.write(ping.message)
 
     socket.on("connect", onConnect)
     socket.on("data", onData)
 
 
 def _pipelinedClient(params: dict[str, Any]) -> None:
-    connections, messages = params["connections"], params["messages"]
-    size, window = params["size"], params["window"]
-    message = b"m" * size
-    total = messages * size
+    run = Pipelined(params)
     sockets: list[net.Socket] = []
     up = done = 0
     t0 = 0.0
@@ -163,8 +141,9 @@ def _pipelinedClient(params: dict[str, Any]) -> None:
         def pump() -> None:
             nonlocal sent, blocked
             blocked = False
-            limit = min(messages, received // size + window)
+            limit = run.limit(received)
             write = socket.write
+            message = run.message
             while sent < limit:
                 sent += 1
                 if not write(message):
@@ -175,7 +154,7 @@ def _pipelinedClient(params: dict[str, Any]) -> None:
             nonlocal up, t0
             socket.setNoDelay(True)
             up += 1
-            if up == connections:
+            if up == run.connections:
                 t0 = now()
                 for start in starters:
                     start()
@@ -183,10 +162,10 @@ def _pipelinedClient(params: dict[str, Any]) -> None:
         def onData(chunk: bytes) -> None:
             nonlocal received, done
             received += len(chunk)
-            if received >= total:
+            if received >= run.total:
                 done += 1
-                if done == connections:
-                    result(mps=connections * messages / (now() - t0))
+                if done == run.connections:
+                    run.report(now() - t0)
                     for s in sockets:
                         s.destroy()
             elif not blocked:
@@ -199,7 +178,7 @@ def _pipelinedClient(params: dict[str, Any]) -> None:
         starters.append(pump)
 
     starters: list[Any] = []
-    for _ in range(connections):
+    for _ in range(run.connections):
         open()
 
 

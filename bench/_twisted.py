@@ -16,7 +16,7 @@ from twisted.internet.interfaces import IPushProducer
 from twisted.internet.protocol import ClientFactory, Factory, Protocol
 from zope.interface import implementer
 
-from ._common import baseline, now, ready, result, rssBytes, waitGo
+from ._common import Accepts, PingCount, Pipelined, now, ready, result, waitGo
 
 reactor: Any = _reactor
 
@@ -48,21 +48,10 @@ class EchoFactory(Factory):
     noisy = False
 
     def __init__(self, count: int = 0, settle: float = 0.0) -> None:
-        self.count = count
-        self.settle = settle
-        self.seen = 0
-        self.t0 = 0.0
-        self.base = 0
+        self.accepts = Accepts(reactor.callLater, count, settle)
 
     def accepted(self) -> None:
-        self.seen += 1
-        if self.seen == self.count:
-            elapsed = now() - self.t0
-            reactor.callLater(self.settle, self.report, elapsed)
-
-    def report(self, elapsed: float) -> None:
-        grown = rssBytes() - self.base
-        result(aps=self.count / elapsed, kibPerConn=grown / self.count / 1024)
+        self.accepts.accepted()
 
 
 @implementer(IPushProducer)
@@ -120,33 +109,19 @@ class BulkReceiver(Protocol):
 
 class PingClient(Protocol):
     def connectionMade(self) -> None:
-        params = self.factory.params  # type: ignore[attr-defined]
         self.transport.setTcpNoDelay(True)  # type: ignore[union-attr]
-        self.size = params["size"]
-        self.message = b"p" * self.size
-        self.warmup = params["warmup"]
-        self.duration = params["duration"]
-        self.got = 0
-        self.trips = 0
-        self.t0 = 0.0
-        self.transport.write(self.message)  # type: ignore[union-attr]
+        self.ping = PingCount(self.factory.params)  # type: ignore[attr-defined]
+        self.transport.write(self.ping.message)  # type: ignore[union-attr]
 
     def dataReceived(self, data: bytes) -> None:
-        self.got += len(data)
-        if self.got < self.size:
+        ping = self.ping
+        if not ping.echoed(len(data)):
             return
-        self.got -= self.size
-        self.trips += 1
-        if self.trips == self.warmup:
-            self.t0 = now()
-        elif self.trips > self.warmup:
-            elapsed = now() - self.t0
-            if elapsed >= self.duration:
-                result(rtps=(self.trips - self.warmup) / elapsed)
-                self.transport.loseConnection()  # type: ignore[union-attr]
-                reactor.stop()
-                return
-        self.transport.write(self.message)  # type: ignore[union-attr]
+        if ping.done:
+            self.transport.loseConnection()  # type: ignore[union-attr]
+            reactor.stop()
+            return
+        self.transport.write(ping.message)  # type: ignore[union-attr]
 
 
 @implementer(IPushProducer)
@@ -164,7 +139,7 @@ class PipelinedClient(Protocol):
 
     def pump(self) -> None:
         run = self.run
-        limit = min(run.messages, self.received // run.size + run.window)
+        limit = run.limit(self.received)
         write = self.transport.write  # type: ignore[union-attr]
         message = run.message
         while self.sent < limit and not self.paused:
@@ -189,14 +164,9 @@ class PipelinedClient(Protocol):
         pass
 
 
-class PipelinedRun:
+class PipelinedRun(Pipelined):
     def __init__(self, params: dict[str, Any]) -> None:
-        self.connections = params["connections"]
-        self.messages = params["messages"]
-        self.size = params["size"]
-        self.window = params["window"]
-        self.message = b"m" * self.size
-        self.total = self.messages * self.size
+        super().__init__(params)
         self.up: list[PipelinedClient] = []
         self.done = 0
         self.t0 = 0.0
@@ -211,8 +181,7 @@ class PipelinedRun:
     def finished(self, client: PipelinedClient) -> None:
         self.done += 1
         if self.done == self.connections:
-            elapsed = now() - self.t0
-            result(mps=self.connections * self.messages / elapsed)
+            self.report(now() - self.t0)
             for c in self.up:
                 c.transport.unregisterProducer()  # type: ignore[union-attr]
                 c.transport.loseConnection()  # type: ignore[union-attr]
@@ -242,10 +211,7 @@ def server(workload: str, params: dict[str, Any]) -> None:
 
     def start() -> None:
         if workload == "connections":
-            factory.base = baseline()  # type: ignore[attr-defined]
-            ready()
-            waitGo()
-            factory.t0 = now()  # type: ignore[attr-defined]
+            factory.accepts.start()  # type: ignore[attr-defined]
             reactor.adoptStreamPort(fd, socket.AF_INET, factory)
         else:
             reactor.adoptStreamPort(fd, socket.AF_INET, factory)
