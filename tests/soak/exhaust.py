@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ._common import verdict
+
 __all__ = ["child", "exhaust", "installReactor", "reactorName", "main"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,18 +305,15 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     for choice in ("epoll", "poll", "select", "asyncio"):
         result = exhaust(limit, extra, choice)
-        status = "PASS" if not result["problems"] else "FAIL"
-        ok = ok and not result["problems"]
-        print(
-            f"{status} exhaust[{choice}] ulimit -n {limit}, {limit + extra} connections: "
+        ok = verdict(
+            f"exhaust[{choice}]",
+            f"ulimit -n {limit}, {limit + extra} connections: "
             f"{result.get('cpu')} s CPU over {result.get('wall')} s exhausted, "
             f"{result.get('closedWhileExhausted')} closed while exhausted, "
             f"listening={result.get('listening')}, served again={result.get('servedAgain')} "
             f"({result['seconds']} s)",
-            flush=True,
-        )
-        for problem in result["problems"]:
-            print("   ", problem, flush=True)
+            result["problems"],
+        ) and ok
     return 0 if ok else 1
 
 

@@ -20,7 +20,6 @@ choices (the timing of the network still varies).
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import shutil
 import sys
@@ -30,10 +29,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from twisted.internet import defer, protocol
+from twisted.internet import defer
 from twisted.internet.defer import Deferred
 
 import nodenet as net
+
+from ._common import JsonLinesProcess
+from ._common import verdict as printVerdict
 
 __all__ = [
     "ECHO_PEER",
@@ -294,35 +296,24 @@ class Sender:
         self.endTimer = None
 
 
-class _NodePeer(protocol.ProcessProtocol):
+class _NodePeer(JsonLinesProcess):
     """``node echo_peer.js``: its JSON lines, its port line and its exit."""
 
     def __init__(self, expectPort: bool) -> None:
+        super().__init__()
         self.expectPort = expectPort
-        self.buffer = b""
-        self.lines: list[dict[str, Any]] = []
-        self.stderr = b""
         self.port: Deferred[int] = Deferred()
-        self.ended: Deferred[int] = Deferred()
 
-    def outReceived(self, data: bytes) -> None:
-        self.buffer += data
-        while b"\n" in self.buffer:
-            line, self.buffer = self.buffer.split(b"\n", 1)
-            item = json.loads(line)
-            if "port" in item and not self.port.called:
-                self.port.callback(int(item["port"]))
-            else:
-                self.lines.append(item)
-
-    def errReceived(self, data: bytes) -> None:
-        self.stderr += data
+    def lineReceived(self, line: dict[str, Any]) -> None:
+        if "port" in line and not self.port.called:
+            self.port.callback(int(line["port"]))
+        else:
+            super().lineReceived(line)
 
     def processEnded(self, reason: Any) -> None:
-        code = getattr(reason.value, "exitCode", None)
         if self.expectPort and not self.port.called:
             self.port.errback(RuntimeError(f"node exited early: {self.stderr.decode(errors='replace')}"))
-        self.ended.callback(code if code is not None else -1)
+        super().processEnded(reason)
 
 
 def _spawnNode(reactor: Any, args: list[str]) -> _NodePeer:
@@ -468,18 +459,14 @@ async def echoOverLoopback(
 
 
 def _report(name: str, size: int, connections: int, pairs: Any, elapsed: float, seed: int) -> bool:
-    problems = verdict(size, pairs)
     mib = size * connections / 2**20
-    status = "PASS" if not problems else "FAIL"
-    print(
-        f"{status} integrity[{name}] {connections} x {size / 2**20:.1f} MiB each way "
+    return printVerdict(
+        f"integrity[{name}]",
+        f"{connections} x {size / 2**20:.1f} MiB each way "
         f"({mib:.0f} MiB each way) in {elapsed:.1f} s = {2 * mib / elapsed:.1f} MiB/s "
         f"through nodenet, seed {seed}",
-        flush=True,
+        verdict(size, pairs),
     )
-    for problem in problems:
-        print("   ", problem, flush=True)
-    return not problems
 
 
 def main(argv: list[str] | None = None) -> int:

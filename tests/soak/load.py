@@ -33,10 +33,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from twisted.internet import protocol
 from twisted.internet.defer import Deferred
 
 import nodenet as net
+
+from ._common import JsonLinesProcess, verdict
 
 __all__ = ["concurrentEcho", "maxConnectionsBurst", "client", "main"]
 
@@ -182,29 +183,19 @@ def client(mode: str, port: int, n: int, batch: int) -> None:
 # -- driving it from a nodenet process -------------------------------------------------
 
 
-class _ClientProcess(protocol.ProcessProtocol):
+class _ClientProcess(JsonLinesProcess):
     """The client process: its JSON lines, one Deferred per expected key."""
 
     def __init__(self) -> None:
-        self.buffer = b""
-        self.lines: list[dict[str, Any]] = []
+        super().__init__()
         self.waiting: list[tuple[str, Deferred[dict[str, Any]]]] = []
-        self.stderr = b""
-        self.ended: Deferred[None] = Deferred()
 
-    def outReceived(self, data: bytes) -> None:
-        self.buffer += data
-        while b"\n" in self.buffer:
-            raw, self.buffer = self.buffer.split(b"\n", 1)
-            line = json.loads(raw)
-            self.lines.append(line)
-            for key, d in list(self.waiting):
-                if key in line:
-                    self.waiting.remove((key, d))
-                    d.callback(line)
-
-    def errReceived(self, data: bytes) -> None:
-        self.stderr += data
+    def lineReceived(self, line: dict[str, Any]) -> None:
+        super().lineReceived(line)
+        for key, d in list(self.waiting):
+            if key in line:
+                self.waiting.remove((key, d))
+                d.callback(line)
 
     def waitFor(self, key: str) -> Deferred[dict[str, Any]]:
         for line in self.lines:
@@ -224,7 +215,7 @@ class _ClientProcess(protocol.ProcessProtocol):
         for key, d in self.waiting:
             d.errback(RuntimeError(f"the client ended before saying {key!r}: {self.stderr.decode()}"))
         self.waiting = []
-        self.ended.callback(None)
+        super().processEnded(reason)
 
 
 def _spawnClient(reactor: Any, *args: Any) -> _ClientProcess:
@@ -388,30 +379,26 @@ def main(argv: list[str] | None = None) -> int:
             problems.append(f"{echo['connected']} connected and {echo['answered']} answered of {n}")
         if echo["stalled"]:
             problems.append(f"{echo['stalled']} connects took {STALL} s or more (accept stalled)")
-        print(
-            f"{'FAIL' if problems else 'PASS'} load[concurrent] {n} connections held open then all "
+        results.append(verdict(
+            "load[concurrent]",
+            f"{n} connections held open then all "
             f"echoing: {echo['answered']} answered; connected in {echo['connectSeconds']} s "
             f"(max connect {echo['maxConnectLatency']} s, p99 {echo['p99ConnectLatency']} s, "
             f"max gap between accepts {echo['maxAcceptGap']} s, listen overflows "
             f"{echo['listenOverflows']}), echoed in {echo['echoSeconds']} s",
-            flush=True,
-        )
-        for problem in problems:
-            print("   ", problem, flush=True)
-        results.append(not problems)
+            problems,
+        ))
         burst = await maxConnectionsBurst(total, limit)
         problems = []
         if (burst["connections"], burst["drops"]) != (limit, total - limit):
             problems.append(f"{burst['connections']} connections and {burst['drops']} drops")
-        print(
-            f"{'FAIL' if problems else 'PASS'} load[maxConnections] burst of {total} against "
+        results.append(verdict(
+            "load[maxConnections]",
+            f"burst of {total} against "
             f"maxConnections={limit}: {burst['connections']} 'connection' + {burst['drops']} "
             f"'drop' = {burst['connections'] + burst['drops']} ({burst['seconds']} s)",
-            flush=True,
-        )
-        for problem in problems:
-            print("   ", problem, flush=True)
-        results.append(not problems)
+            problems,
+        ))
 
     net.run(lambda: Deferred.fromCoroutine(program()))
     return 0 if results and all(results) else 1

@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ._common import verdict
+
 __all__ = ["LIMIT", "drainingWriter", "pausedReader", "rss", "main"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -301,26 +303,21 @@ def main(argv: list[str] | None = None) -> int:
     rate = int(float(args[1]) * MIB) if len(args) > 1 else 256 * MIB
     ok = True
     writer = drainingWriter(total, rate)
-    ok = ok and not writer["problems"]
-    print(
-        f"{'FAIL' if writer['problems'] else 'PASS'} memory[draining writer] "
+    ok = verdict(
+        "memory[draining writer]",
         f"{total / MIB:.0f} MiB to a reader of {rate / MIB:.0f} MiB/s: RSS grew "
         f"{writer.get('growth', 0) / MIB:.2f} MiB (limit {LIMIT / MIB:.0f}), "
         f"{writer.get('drains')} drains, {writer.get('seconds')} s",
-        flush=True,
-    )
-    for problem in writer["problems"]:
-        print("   ", problem, flush=True)
+        writer["problems"],
+    ) and ok
     paused = pausedReader(200 * MIB)
-    ok = ok and not paused["problems"]
-    print(
-        f"{'FAIL' if paused['problems'] else 'PASS'} memory[paused reader] peer offered 200 MiB: "
+    ok = verdict(
+        "memory[paused reader]",
+        f"peer offered 200 MiB: "
         f"it got {paused.get('peerSent', 0) / MIB:.2f} MiB out before blocking, the paused socket "
         f"read {paused.get('bytesRead')} bytes, RSS grew {paused.get('growth', 0) / MIB:.2f} MiB",
-        flush=True,
-    )
-    for problem in paused["problems"]:
-        print("   ", problem, flush=True)
+        paused["problems"],
+    ) and ok
     return 0 if ok else 1
 
 

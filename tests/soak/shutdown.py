@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ._common import verdict
+
 __all__ = ["LIMIT", "PROGRAMS", "measure", "main"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,15 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         worst = max(delays) if delays else None
         if worst is None or worst >= LIMIT:
             problems.append(f"worst delay {worst}")
-        ok = ok and not problems
-        print(
-            f"{'FAIL' if problems else 'PASS'} shutdown[{name}] net.run() returned "
-            f"{1000 * worst:.1f} ms (worst of {rounds}) after the last handle went"
-            if worst is not None else f"FAIL shutdown[{name}]",
-            flush=True,
-        )
-        for problem in problems[:3]:
-            print("   ", problem, flush=True)
+        ok = verdict(
+            f"shutdown[{name}]",
+            f"net.run() returned {1000 * worst:.1f} ms (worst of {rounds}) after the last handle went"
+            if worst is not None else "",
+            problems,
+            most=3,
+        ) and ok
     return 0 if ok else 1
 
 
