@@ -211,7 +211,10 @@ class RealSocketTests(TestCase):
 
     @defer.inlineCallbacks
     def test_keepAliveInitialDelay(self) -> Any:
-        """setKeepAlive(True, ms) turns keep-alive on with TCP_KEEPIDLE in whole seconds."""
+        """
+        setKeepAlive(True, ms) turns keep-alive on with TCP_KEEPIDLE in whole
+        seconds, then (as Node's libuv does) a probe a second, ten at most.
+        """
         if not hasattr(stdsocket, "TCP_KEEPIDLE"):
             self.skipTest("this platform has no TCP_KEEPIDLE")
         server = net.createServer(lambda s: s.end())
@@ -222,10 +225,12 @@ class RealSocketTests(TestCase):
         self.assertIs(client, client.setKeepAlive(True, 7500))
         handle = client._transport.getHandle()
         self.assertEqual(
-            (1, 7),
+            (1, 7, 1, 10),
             (
                 handle.getsockopt(stdsocket.SOL_SOCKET, stdsocket.SO_KEEPALIVE),
                 handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPIDLE),
+                handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPINTVL),
+                handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPCNT),
             ),
         )
         client.setNoDelay()

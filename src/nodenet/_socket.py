@@ -1000,7 +1000,11 @@ class Socket(EventEmitter):
             try:
                 # After startTLS getHandle() is the TLS connection, not the socket.
                 handle = getattr(transport, "socket", None) or transport.getHandle()
+                # As Node's libuv: the first probe after the delay, then one
+                # a second, and the peer is given up after ten unanswered.
                 handle.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_KEEPIDLE, seconds)
+                handle.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_KEEPINTVL, 1)
+                handle.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_KEEPCNT, 10)
             except (AttributeError, OSError):
                 pass
 

@@ -96,10 +96,7 @@ _CONNECT_OPTIONS = (
     "hints",
     "autoSelectFamily",
     "autoSelectFamilyAttemptTimeout",
-    "noDelay",
-    "keepAlive",
-    "keepAliveInitialDelay",
-)
+)  # as Node's tls.connect(): noDelay and keepAlive are not applied
 
 
 class TLSSocket(Socket):
