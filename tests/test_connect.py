@@ -192,22 +192,26 @@ class RealSocketTests(TestCase):
             net.connect({"port": port, "host": "127.0.0.1", **options}),
             net.Socket().connect({"port": port, "host": "127.0.0.1", **options}),
         ]
-        seen = []
-        for client in clients:
-            client.on("data", lambda d: None)
-            yield net.once(client, "connect")
+        seen: dict[int, tuple[int, int, int]] = {}
+
+        def onConnect(index: int, client: net.Socket) -> None:
+            # Read at 'connect': the server ends each connection at once.
             handle = client._transport.getHandle()
-            seen.append((
+            seen[index] = (
                 handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_NODELAY),
                 handle.getsockopt(stdsocket.SOL_SOCKET, stdsocket.SO_KEEPALIVE),
-                handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPIDLE)
-                if client is not clients[2] else None,
-            ))
-        self.assertEqual([(1, 1, 5), (1, 1, 5), (0, 0, None)], seen)
-        closed = [net.once(client, "close") for client in clients]
-        serverClosed = net.once(server.close(), "close")
+                handle.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPIDLE),
+            )
+
+        closed = []
+        for index, client in enumerate(clients):
+            client.on("connect", lambda i=index, c=client: onConnect(i, c))
+            client.on("data", lambda d: None)
+            closed.append(net.once(client, "close"))
         yield defer.gatherResults(closed)
+        serverClosed = net.once(server.close(), "close")
         yield serverClosed
+        self.assertEqual({0: (1, 1, 5), 1: (1, 1, 5), 2: (0, 0, seen[2][2])}, seen)
 
     @defer.inlineCallbacks
     def test_keepAliveInitialDelay(self) -> Any:
