@@ -57,10 +57,6 @@ class AcceptedSocketStateTests(SynchronousTestCase):
             {"allowHalfOpen": server.allowHalfOpen, "highWaterMark": server.highWaterMark},
             reactor=clock,
         )
-        if server.noDelay:
-            general._noDelay = True
-        if server.keepAlive:
-            general._keepAlive = (True, server.keepAliveInitialDelay * 1000.0)
         general._accepted(_handle(server), server, server.pauseOnConnect)
         self.assertEqual(
             (_state(fast), fast._events, fast._handle.socket is fast),  # type: ignore[union-attr]

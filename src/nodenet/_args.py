@@ -80,6 +80,11 @@ def toInt32(value: object) -> int:
     return number - 0x100000000 if number >= 0x80000000 else number
 
 
+def keepAliveSeconds(delay: object) -> int:
+    """A keep-alive delay given in ms, in whole seconds as Node takes it: ``~~(delay / 1000)``, never negative."""
+    return max(0, toInt32(jsNumber(delay) / 1000))
+
+
 def toUint32(value: object) -> int:
     """JavaScript's ``ToUint32`` (what ``value >>> 0`` computes)."""
     return toInt32(value) & 0xFFFFFFFF

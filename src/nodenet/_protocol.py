@@ -90,6 +90,7 @@ class NodeProtocol(Protocol):
             server = self.server
             if server is not None:
                 server._onAccepted(self)
+                # The socket's tick queue (nodenet.testing's acceptor has none).
                 owner: Any = self.socket if self.socket is not None else server
                 sched = owner._sched
                 if sched._ticks:

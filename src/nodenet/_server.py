@@ -30,6 +30,7 @@ from ._args import (
     jsNumber,
     jsString,
     jsTruthy,
+    keepAliveSeconds,
     mergeOptions,
     normalizeArgs,
     toInt32,
@@ -139,7 +140,7 @@ class Server(EventEmitter):
         #: an accepted socket is idle before the first keep-alive probe (0,
         #: also for a negative delay, keeps the system's default).
         self.keepAliveInitialDelay: int = (
-            max(0, toInt32(delay / 1000)) if delay is not None else 0
+            keepAliveSeconds(delay) if delay is not None else 0
         )
         #: The ``highWaterMark`` option, in bytes: the read and write buffer
         #: limits of accepted sockets (16384, Node's default, when not given
@@ -482,10 +483,6 @@ class Server(EventEmitter):
             socket = Socket._fromServer(self, handle)
         else:
             socket = self._newSocket()
-            if self.noDelay:
-                socket._noDelay = True
-            if self.keepAlive:
-                socket._keepAlive = (True, self.keepAliveInitialDelay * 1000.0)
             socket._accepted(handle, self, self.pauseOnConnect)
         self._connections += 1
         self._sockets.add(socket)

@@ -47,8 +47,8 @@ from . import _loop
 from ._args import (
     Options,
     connectHost,
-    jsNumber,
     jsTruthy,
+    keepAliveSeconds,
     mergeOptions,
     normalizeArgs,
     socketOptions,
@@ -308,8 +308,7 @@ class Socket(EventEmitter):
         if jsTruthy(opts.get("noDelay")):
             self._noDelay = True
         if jsTruthy(opts.get("keepAlive")):
-            seconds = toInt32(jsNumber(opts.get("keepAliveInitialDelay", 0)) / 1000)
-            self._keepAlive = (True, max(0, seconds) * 1000.0)
+            self._keepAlive = (True, keepAliveSeconds(opts.get("keepAliveInitialDelay", 0)) * 1000.0)
         fd = opts.get("fd")
         if fd is not None:
             self._adoptFd(fd)
@@ -945,10 +944,6 @@ class Socket(EventEmitter):
         """
         self = cls.__new__(cls)
         self._init(server._reactor, server._sched, server.allowHalfOpen, server.highWaterMark)
-        if server.noDelay:
-            self._noDelay = True
-        if server.keepAlive:
-            self._keepAlive = (True, server.keepAliveInitialDelay * 1000.0)
         self._accepted(handle, server, server.pauseOnConnect)
         return self
 
@@ -963,6 +958,11 @@ class Socket(EventEmitter):
         if server is not None:
             # The server knows; asking the transport costs a syscall and an address object.
             self._isUnix = server._pipeName is not None
+            # The server's noDelay and keepAlive options, as Node's onconnection applies them.
+            if server.noDelay:
+                self._noDelay = True
+            if server.keepAlive:
+                self._keepAlive = (True, server.keepAliveInitialDelay * 1000.0)
         else:
             self._isUnix = isinstance(transport.getHost(), UNIXAddress)
         handle.attach(self)
@@ -1827,9 +1827,7 @@ class Socket(EventEmitter):
 
     def setKeepAlive(self, enable: bool = False, initialDelay: float = 0) -> Socket:
         """TCP keep-alive; ``initialDelay`` ms becomes ``TCP_KEEPIDLE`` (whole seconds)."""
-        # As Node: Boolean(enable) and ~~(initialDelay / 1000) whole seconds.
-        seconds = toInt32(jsNumber(initialDelay) / 1000)
-        self._keepAlive = (jsTruthy(enable), max(0, seconds) * 1000.0)
+        self._keepAlive = (jsTruthy(enable), keepAliveSeconds(initialDelay) * 1000.0)
         if self._transport is not None and not self._isUnix:
             self._applyKeepAlive(*self._keepAlive)
         return self
