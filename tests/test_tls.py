@@ -229,7 +229,9 @@ class Certificates:
         """
         with _lock:
             if self._encryptedKey is None:
-                while True:
+                # About one draw in a hundred is turned down; a hundred in a row
+                # means OpenSSL names the failure differently now.
+                for _ in range(100):
                     pem = bytes(self.server.key.private_bytes(
                         serialization.Encoding.PEM,
                         serialization.PrivateFormat.PKCS8,
@@ -237,6 +239,8 @@ class Certificates:
                     ))
                     if all(_failsAtPadding(pem, wrong) for wrong in _WRONG_PASSPHRASES):
                         break
+                else:
+                    raise RuntimeError("no encrypted key whose wrong passphrases fail at the padding check")
                 self._encryptedKey = pem
             return self._encryptedKey
 
