@@ -1,24 +1,31 @@
 """
-The server's accept path: the lean construction of an accepted socket and
-the fast path of ``Socket.on`` give the same state as the general code.
+The server's accept path: the accepted socket that is its connection's
+protocol, and the fast path of ``Socket.on``, give the same state and
+events as the general code.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import shutil
 import subprocess
+import weakref
 from typing import Any
 
+from twisted.internet.error import ConnectionDone
 from twisted.internet.task import Clock
 from twisted.internet.testing import StringTransport
+from twisted.python.failure import Failure
 from twisted.trial.unittest import SynchronousTestCase
 
 import nodenet as net
 from nodenet._protocol import NodeProtocol
 from nodenet._socket import Socket
 from nodenet.events import EventEmitter
+
+from .test_events import _captureWarnings
 
 _MISSING = object()
 
@@ -46,21 +53,42 @@ def _handle(server: net.Server) -> NodeProtocol:
     return handle
 
 
+class _Port:
+    """Stands for a listening port: the server is listening."""
+
+    def stopListening(self) -> None:
+        pass
+
+
+def _listening(**options: Any) -> net.Server:
+    """A server (on a Clock) that takes connections, without a real port."""
+    server = net.createServer(options, reactor=Clock())
+    server._port = _Port()
+    return server
+
+
 class AcceptedSocketStateTests(SynchronousTestCase):
-    """``Socket._fromServer`` makes what ``Socket(...)`` then ``_accepted`` make."""
+    """
+    A plain server's accepted socket (a ``ServerSocket``, its connection's
+    protocol itself) is in the state ``Socket(...)`` then ``_accepted``
+    through a ``NodeProtocol`` make.
+    """
 
     def check(self, **options: Any) -> None:
-        clock = Clock()
-        server = net.createServer(options, reactor=clock)
-        fast = Socket._fromServer(server, _handle(server))
+        server = _listening(**options)
+        connections: list[Any] = []
+        server.on("connection", connections.append)
+        fast = server._factory().buildProtocol(None)
+        fast.makeConnection(StringTransport())
         general = Socket(
             {"allowHalfOpen": server.allowHalfOpen, "highWaterMark": server.highWaterMark},
-            reactor=clock,
+            reactor=server._reactor,
         )
-        general._accepted(_handle(server), server, server.pauseOnConnect)
+        handle = _handle(server)
+        general._accepted(handle, handle.transport, server, server.pauseOnConnect)
         self.assertEqual(
-            (_state(fast), fast._events, fast._handle.socket is fast),  # type: ignore[union-attr]
-            (_state(general), general._events, general._handle.socket is general),  # type: ignore[union-attr]
+            (_state(fast), fast._events, fast._handle is fast, connections),
+            (_state(general), general._events, general._handle.socket is general, [fast]),
         )
 
     def test_defaults(self) -> None:
@@ -80,12 +108,130 @@ class AcceptedSocketStateTests(SynchronousTestCase):
 
     def test_noDictForPlainSockets(self) -> None:
         """An accepted socket has no per-instance dict until a program adds its own attribute."""
-        server = net.createServer(reactor=Clock())
-        socket = Socket._fromServer(server, _handle(server))
-        socket.on("data", lambda chunk: None)
+        server = _listening()
+        server.on("connection", lambda socket: socket.setNoDelay(True).on("data", print))
+        socket = server._factory().buildProtocol(None)
+        socket.makeConnection(StringTransport())
         before = type(socket).__dictoffset__ != 0 and "__dict__" in dir(socket) and bool(vars(socket))
-        socket.custom = 1  # type: ignore[attr-defined]
+        socket.custom = 1
         self.assertEqual((before, vars(socket)), (False, {"custom": 1}))
+
+
+class ServerSocketTests(SynchronousTestCase):
+    """The accepted socket as its connection's Twisted protocol."""
+
+    def accept(self, server: net.Server) -> tuple[Any, StringTransport]:
+        """One connection, as Twisted's port makes it."""
+        transport = StringTransport()
+        socket = server._factory().buildProtocol(None)
+        socket.makeConnection(transport)
+        return socket, transport
+
+    def test_isTheProtocol(self) -> None:
+        """
+        The socket of ``'connection'`` is a ``net.Socket`` and the
+        transport's producer; Twisted's calls reach its events.
+        """
+        server = _listening()
+        trace: list[Any] = []
+
+        def onConnection(socket: Any) -> None:
+            socket.setEncoding("utf8")
+            for name in ("data", "end", "close"):
+                socket.on(name, lambda *a, name=name: trace.append((name, *a)))
+
+        server.on("connection", onConnection)
+        socket, transport = self.accept(server)
+        producing = (transport.producer is socket, transport.streaming)
+        socket.dataReceived(b"hi")
+        socket.readConnectionLost()
+        server._reactor.advance(0)
+        socket.connectionLost(Failure(ConnectionDone()))
+        server._reactor.advance(0)
+
+        self.assertEqual((isinstance(socket, net.Socket), producing), (True, (True, True)))
+        self.assertEqual(trace, [("data", "hi"), ("end",), ("close", False)])
+        self.assertEqual(
+            (socket.readyState, socket.destroyed, server._connections), ("closed", True, 0)
+        )
+
+    def test_freedOnceClosed(self) -> None:
+        """A closed socket does not refer to itself: it is freed without the cycle collector."""
+        server = _listening()
+        socket, transport = self.accept(server)
+        socket.connectionLost(Failure(ConnectionDone()))
+        server._reactor.advance(0)
+        ref = weakref.ref(socket)
+        gc.disable()
+        self.addCleanup(gc.enable)
+        del socket, transport  # as Twisted lets go of a closed connection
+        self.assertIsNone(ref())
+
+    def test_dropped(self) -> None:
+        """
+        Over ``maxConnections``: ``'drop'``, the transport is closed and no
+        longer produced for, and no ``'connection'``; Twisted's later calls
+        do nothing.
+        """
+        server = _listening()
+        server.maxConnections = 1
+        trace: list[Any] = []
+        server.on("connection", lambda s: trace.append("connection"))
+        server.on("drop", lambda *a: trace.append(("drop", *a)))
+        self.accept(server)
+        socket, transport = self.accept(server)
+        socket.connectionLost(Failure(ConnectionDone()))
+        server._reactor.advance(0)
+
+        self.assertEqual(
+            (trace, transport.disconnecting, transport.producer),
+            (
+                [
+                    "connection",
+                    (
+                        "drop",
+                        {
+                            "localAddress": "10.0.0.1",
+                            "localPort": 12345,
+                            "localFamily": "IPv4",
+                            "remoteAddress": "192.168.1.1",
+                            "remotePort": 54321,
+                            "remoteFamily": "IPv4",
+                        },
+                    ),
+                ],
+                True,
+                None,
+            ),
+        )
+        self.assertEqual((server._connections, socket.server), (1, None))
+
+    def test_serverClosed(self) -> None:
+        """A connection accepted once the server closed is hung up on, unseen."""
+        server = _listening()
+        server._port = None
+        trace: list[Any] = []
+        server.on("connection", lambda s: trace.append("connection"))
+        socket, transport = self.accept(server)
+        socket.connectionLost(Failure(ConnectionDone()))
+        server._reactor.advance(0)
+        self.assertEqual((trace, transport.disconnecting, server._connections), ([], True, 0))
+
+    def test_warningNamesSocket(self) -> None:
+        """Node's ``MaxListenersExceededWarning`` names the public class, ``Socket``."""
+        server = _listening()
+        socket, _ = self.accept(server)
+        socket.setMaxListeners(1)
+        warnings = _captureWarnings(self)
+        socket.on("x", print)
+        socket.on("x", print)
+        self.assertEqual(
+            warnings,
+            [
+                "Possible EventEmitter memory leak detected. 2 x listeners added to [Socket]. "
+                "MaxListeners is 1. Use emitter.setMaxListeners() to increase limit"
+            ],
+        )
 
 
 class ListenerFastPathTests(SynchronousTestCase):

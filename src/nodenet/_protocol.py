@@ -4,7 +4,9 @@ The Twisted boundary: reactor callbacks in, transport calls out.
 Theory of operation
 -------------------
 A :class:`NodeProtocol` sits between one Twisted transport and one
-:class:`nodenet.Socket`.  It is everything Twisted sees of nodenet:
+:class:`nodenet.Socket`.  It is everything Twisted sees of nodenet, but for
+the sockets a plain server accepts, which are their own protocols and do
+the same (:mod:`nodenet._serversocket`):
 
 ==============================  ==========================================
 Twisted calls                   nodenet does
@@ -132,8 +134,6 @@ class NodeProtocol(Protocol):
         if socket is not None:
             socket._onHandleClosed(self, reason)
             socket._sched.drainTicks()
-        if self.server is not None:
-            self.server._onHandleGone(self)
 
     # IPushProducer: we are the transport's producer, so that Twisted tells
     # us when its write buffer fills up and when it is empty again.

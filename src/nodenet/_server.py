@@ -21,6 +21,7 @@ from typing import Any
 from twisted.internet import defer
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.error import CannotListenError
+from twisted.internet.protocol import Factory
 
 from . import _loop
 from ._args import (
@@ -43,6 +44,7 @@ from ._args import (
 from ._isip import isIP
 from ._listen import leanAccept
 from ._protocol import NodeProtocol, ServerFactory
+from ._serversocket import ServerSocketFactory
 from ._socket import Socket, _defaultLookup
 from ._tick import getReactor, schedulerFor
 from .errors import (
@@ -312,7 +314,15 @@ class Server(EventEmitter):
         """Node 0.x's ``listenFD(fd)``: listen on an inherited descriptor."""
         return self.listen({"fd": fd})
 
-    def _factory(self) -> ServerFactory:
+    def _factory(self) -> Factory:
+        """
+        The Twisted factory of this server's connections: a plain server's
+        sockets are their connections' protocols themselves (the accept
+        path is hot); other servers' sockets are driven by a
+        :class:`NodeProtocol`.
+        """
+        if self._plainSockets:
+            return ServerSocketFactory(self)
         return ServerFactory(self)
 
     def _started(self, port: Any) -> None:
@@ -359,7 +369,7 @@ class Server(EventEmitter):
             return
         self._started(listening)
 
-    def _listenV6Only(self, address: str, port: int, backlog: int, factory: ServerFactory) -> Any:
+    def _listenV6Only(self, address: str, port: int, backlog: int, factory: Factory) -> Any:
         sock = _stdsocket.socket(_stdsocket.AF_INET6, _stdsocket.SOCK_STREAM)
         try:
             sock.setsockopt(_stdsocket.IPPROTO_IPV6, _stdsocket.IPV6_V6ONLY, 1)
@@ -471,27 +481,41 @@ class Server(EventEmitter):
     # ------------------------------------------------------------------
     # connections
 
-    def _onAccepted(self, handle: NodeProtocol) -> None:
-        """A new connection (from the protocol's ``connectionMade``)."""
-        transport: Any = handle.transport
+    def _admit(self, transport: Any) -> bool:
+        """
+        Whether a connection just accepted on ``transport`` is to be served:
+        not once the server is closed, nor over ``maxConnections`` (then it
+        is dropped, with ``'drop'``).
+        """
         if self._port is None:
             transport.loseConnection()
-            return
+            return False
         maxConnections = self.maxConnections
         if maxConnections and self._connections >= maxConnections:
-            self._drop(handle)
-            return
-        if self._plainSockets:
-            socket = Socket._fromServer(self, handle)
-        else:
-            socket = self._newSocket()
-            socket._accepted(handle, self, self.pauseOnConnect)
+            self._drop(transport)
+            return False
+        return True
+
+    def _serve(self, socket: Socket) -> None:
+        """Count a newly accepted ``socket`` and emit ``'connection'``."""
         self._connections += 1
         self._sockets.add(socket)
         try:
             self.emit("connection", socket)
         except BaseException as e:
             socket._listenerError(e)
+
+    def _onAccepted(self, handle: NodeProtocol) -> None:
+        """
+        A new connection through a :class:`NodeProtocol` (from its
+        ``connectionMade``): a server whose sockets are not plain ones (a
+        TLS server's) makes its socket in :meth:`_newSocket`.
+        """
+        transport: Any = handle.transport
+        if self._admit(transport):
+            socket = self._newSocket()
+            socket._accepted(handle, transport, self, self.pauseOnConnect)
+            self._serve(socket)
 
     def _newSocket(self) -> Socket:
         """The socket for a new connection (a TLS server makes a TLS socket)."""
@@ -500,8 +524,7 @@ class Server(EventEmitter):
         socket._hwm = self.highWaterMark
         return socket
 
-    def _drop(self, handle: NodeProtocol) -> None:
-        transport: Any = handle.transport
+    def _drop(self, transport: Any) -> None:
         data: dict[str, Any] = {}
         host, peer = transport.getHost(), transport.getPeer()
         if isinstance(host, (IPv4Address, IPv6Address)):
@@ -519,9 +542,6 @@ class Server(EventEmitter):
             self._safeEmit("drop", data)
         else:
             self._safeEmit("drop")  # a unix socket has no addresses to report
-
-    def _onHandleGone(self, handle: NodeProtocol) -> None:
-        """A connection's transport is gone (accepted or dropped)."""
 
     def _socketGone(self, socket: Socket) -> None:
         """An accepted socket was destroyed: it no longer counts."""

@@ -231,6 +231,8 @@ class Socket(EventEmitter):
         "_sched", "_timer", "_tls", "_transport",
         "_transportPaused", "allowHalfOpen", "server",
         "_gathered", "_gatheredLength", "_gathering", "_flushCallbacks",
+        # Set by most servers' connection listeners (setNoDelay()):
+        "_noDelay",
     )
 
     # Defaults of what only some sockets set (see __slots__); all immutable.
@@ -239,7 +241,7 @@ class Socket(EventEmitter):
     _writableOpt = True
     _refed = True
     _timeoutMs: float | None = None
-    _noDelay: bool | None = None
+    _noDelay: bool | None  # a slot
     _peer: dict[str, Any] | None = None
     # The way out of a connection (set once it ends, errs or closes), and a
     # timeout's bookkeeping; _resetDefaults puts them back for a reconnect:
@@ -340,11 +342,14 @@ class Socket(EventEmitter):
         self._hwm: int = hwm
         self.server = None
         self._decoder: StringDecoder | None = None
+        self._noDelay = None
         self._reset()
 
     def _reset(self) -> None:
         """Fresh connection state (construction and reconnect)."""
-        self._handle: NodeProtocol | None = None
+        # The connection's protocol: a NodeProtocol, or this socket itself
+        # (a ServerSocket); None before connecting.
+        self._handle: Any = None
         self._transport: Any = None
         self._isUnix = False
         self._hadHandle = False
@@ -934,24 +939,16 @@ class Socket(EventEmitter):
         except BaseException as e:
             self._listenerError(e)
 
-    @classmethod
-    def _fromServer(cls, server: Server, handle: NodeProtocol) -> Socket:
+    def _accepted(
+        self, handle: Any, transport: Any, server: Server | None, pauseOnConnect: bool
+    ) -> None:
         """
-        The socket of a connection a plain ``net.Server`` just accepted:
-        what ``Socket(allowHalfOpen=..., highWaterMark=...)`` and
-        :meth:`_accepted` make, without parsing options (the accept path is
-        hot).
+        Wire a socket a server just accepted to ``transport``, whose protocol
+        is ``handle``: a :class:`NodeProtocol`, or the socket itself (a
+        :class:`~nodenet._serversocket.ServerSocket`).
         """
-        self = cls.__new__(cls)
-        self._init(server._reactor, server._sched, server.allowHalfOpen, server.highWaterMark)
-        self._accepted(handle, server, server.pauseOnConnect)
-        return self
-
-    def _accepted(self, handle: NodeProtocol, server: Server | None, pauseOnConnect: bool) -> None:
-        """Wire a socket a server just accepted."""
         self.server = server
         self._handle = handle
-        transport: Any = handle.transport
         self._transport = transport
         self._direct = writesDirectly(transport)
         self._hadHandle = True
@@ -965,7 +962,8 @@ class Socket(EventEmitter):
                 self._keepAlive = (True, server.keepAliveInitialDelay * 1000.0)
         else:
             self._isUnix = isinstance(transport.getHost(), UNIXAddress)
-        handle.attach(self)
+        if handle is not self:
+            handle.attach(self)
         if pauseOnConnect:
             self._flowing = False
             self._readPaused = True
@@ -1093,7 +1091,7 @@ class Socket(EventEmitter):
             self._endScheduled = True
             self._sched.nextTick(self._endReadable)
 
-    def _onEof(self, handle: NodeProtocol) -> None:
+    def _onEof(self, handle: object) -> None:
         """The peer's FIN."""
         if handle is not self._handle or self._eof:
             return
@@ -1589,7 +1587,7 @@ class Socket(EventEmitter):
     def _isTls(self) -> bool:
         return bool(getattr(self._transport, "TLS", False))
 
-    def _onWriteClosed(self, handle: NodeProtocol) -> None:
+    def _onWriteClosed(self, handle: object) -> None:
         """Our FIN went out."""
         if handle is self._handle:
             self._finish()
@@ -1687,7 +1685,7 @@ class Socket(EventEmitter):
             self.destroy(makeError("ERR_SOCKET_CLOSED"))
         return self
 
-    def _onHandleClosed(self, handle: NodeProtocol, reason: Failure) -> None:
+    def _onHandleClosed(self, handle: object, reason: Failure) -> None:
         """The transport is gone (Twisted's ``connectionLost``)."""
         if handle is not self._handle:
             return
@@ -1941,7 +1939,7 @@ class Socket(EventEmitter):
     def _onTlsStarted(self) -> None:
         """TLS started on the transport (a hook for :mod:`nodenet.tls`)."""
 
-    def _onHandshake(self, handle: NodeProtocol) -> None:
+    def _onHandshake(self, handle: object) -> None:
         """The TLS handshake completed (only the first notification counts)."""
         tls = self._tls
         if handle is not self._handle or tls is None or tls.handshakeDone or self._destroyed:

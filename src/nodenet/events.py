@@ -269,7 +269,8 @@ class EventEmitter:
             type=event,
             count=count,
             limit=shown,
-            className=type(self).__name__,
+            # As Node's constructor name; a private class says which it stands for.
+            className=type(self).__dict__.get("_nodeClassName", type(self).__name__),
         )
 
     def on(self: _E, event: Hashable, listener: _Listener) -> _E:

@@ -364,10 +364,7 @@ class _Acceptor:
         self.pauseOnConnect = pauseOnConnect
 
     def _onAccepted(self, handle: NodeProtocol) -> None:
-        self.socket._accepted(handle, None, self.pauseOnConnect)
-
-    def _onHandleGone(self, handle: NodeProtocol) -> None:
-        pass
+        self.socket._accepted(handle, handle.transport, None, self.pauseOnConnect)
 
 
 def socketPair(

@@ -39,6 +39,7 @@ from OpenSSL import SSL
 from . import _tls
 from ._args import mergeOptions, normalizeArgs, validateFunction
 from ._server import Server as _NetServer
+from ._serversocket import ServerSocket
 from ._socket import Socket
 from ._tls import (
     DEFAULT_CIPHERS,
@@ -201,6 +202,8 @@ class TLSSocket(Socket):
         handle, transport = raw._handle, raw._transport
         if handle is None or transport is None or raw._destroyed:
             raise NodeError("The socket to upgrade is not connected", "ERR_SOCKET_CLOSED")
+        if isinstance(raw, ServerSocket) and handle is raw:
+            handle = raw._handOver(self)  # the accepted socket was its own protocol
         buffered = list(raw._readBuffer or ())
         raw._cancelTimers()
         raw._readBuffer = None
