@@ -21,7 +21,6 @@ from typing import Any
 from twisted.internet import defer
 from twisted.internet.address import IPv4Address, IPv6Address, UNIXAddress
 from twisted.internet.error import CannotListenError
-from twisted.internet.protocol import Factory
 
 from . import _loop
 from ._args import (
@@ -314,7 +313,7 @@ class Server(EventEmitter):
         """Node 0.x's ``listenFD(fd)``: listen on an inherited descriptor."""
         return self.listen({"fd": fd})
 
-    def _factory(self) -> Factory:
+    def _factory(self) -> ServerFactory:
         """
         The Twisted factory of this server's connections: a plain server's
         sockets are their connections' protocols themselves (the accept
@@ -369,7 +368,7 @@ class Server(EventEmitter):
             return
         self._started(listening)
 
-    def _listenV6Only(self, address: str, port: int, backlog: int, factory: Factory) -> Any:
+    def _listenV6Only(self, address: str, port: int, backlog: int, factory: ServerFactory) -> Any:
         sock = _stdsocket.socket(_stdsocket.AF_INET6, _stdsocket.SOCK_STREAM)
         try:
             sock.setsockopt(_stdsocket.IPPROTO_IPV6, _stdsocket.IPV6_V6ONLY, 1)

@@ -27,11 +27,11 @@ from twisted.internet.interfaces import (
     IProtocol,
     IPushProducer,
 )
-from twisted.internet.protocol import Factory, connectionDone
+from twisted.internet.protocol import connectionDone
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
-from ._protocol import NodeProtocol
+from ._protocol import NodeProtocol, ServerFactory
 from ._socket import Socket
 
 if TYPE_CHECKING:
@@ -150,13 +150,8 @@ class ServerSocket(Socket):
         return handle
 
 
-class ServerSocketFactory(Factory):
+class ServerSocketFactory(ServerFactory):
     """Builds a :class:`ServerSocket` for each connection a plain server accepts."""
-
-    noisy = False
-
-    def __init__(self, server: Server) -> None:
-        self.server = server
 
     def buildProtocol(self, addr: Any) -> ServerSocket:  # type: ignore[override]
         return ServerSocket._forServer(self.server)
