@@ -20,7 +20,7 @@ from typing import Any
 
 from ._harness import STACKS, machineFacts, runSuite, unavailable, variant
 from ._report import checkTargets, markdown, summarize
-from ._workloads import FULL, QUICK, WORKLOADS
+from ._workloads import FULL, QUICK, WORKLOADS, roundsFor
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quick", action="store_true", help="one tiny repetition: a smoke test")
     parser.add_argument("--reps", type=int, help="repetitions (default 5, or 1 with --quick)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="rounds per repetition of the short workloads, bulk and connections "
+        "(default 4; 1 with --quick)",
+    )
     parser.add_argument(
         "--stacks",
         help="comma-separated stacks (default: all available): " + ",".join(s.name for s in STACKS),
@@ -124,8 +130,13 @@ def main(argv: list[str]) -> int:
             figures += f"  [others used {record['foreign']:.0%} of the CPU]"
         if record.get("retries"):
             figures += f"  [retried {record['retries']}x]"
+        rounds = roundsFor(record["workload"], args.quick, args.rounds)
+        where = f"rep {record['rep'] + 1}/{reps}"
+        if rounds > 1:
+            where += f", round {record['round'] + 1}/{rounds}"
         print(
-            f"[rep {record['rep'] + 1}/{reps}] {record['workload']:<15} {record['stack']:<16} "
+            f"[{where}] {record['workload']:<15} "
+            f"{record['stack']:<16} "
             f"{figures}  ({record['seconds']:.1f} s)",
             file=sys.stderr,
             flush=True,
@@ -136,13 +147,23 @@ def main(argv: list[str]) -> int:
         args.profile.mkdir(parents=True, exist_ok=True)
         retries = 0  # the profiler's own CPU time would count as another process's
     runs = runSuite(
-        stacks, workloads, reps, args.quick, timeout, progress, retries, args.busy, args.profile
+        stacks,
+        workloads,
+        reps,
+        args.quick,
+        timeout,
+        progress,
+        retries,
+        args.busy,
+        args.profile,
+        args.rounds,
     )
     summary = summarize(runs, [s.name for s in stacks])
     result: dict[str, Any] = {
         "command": "python -m bench " + shlex.join(argv) if argv else "python -m bench",
         "quick": args.quick,
         "reps": reps,
+        "rounds": args.rounds,
         "seconds": time.monotonic() - started,
         "machine": machineFacts(),
         "params": QUICK if args.quick else FULL,

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._workloads import paramsFor
+from ._workloads import paramsFor, roundsFor
 
 __all__ = [
     "STACKS",
@@ -414,13 +414,16 @@ def runSuite(
     retries: int = 0,
     busy: float = 0.2,
     profile: Path | None = None,
+    rounds: int | None = None,
 ) -> list[dict[str, Any]]:
     """
-    Every measurement, repetition by repetition, stacks interleaved.
+    Every measurement, repetition by repetition, stacks interleaved; a
+    repetition measures each workload in :func:`roundsFor` rounds (``rounds``
+    overrides the default of the short workloads), every stack each round.
 
     A measurement during which other processes took more than ``busy`` of
     the machine's CPU time is taken again, at most ``retries`` times.
-    Returns one record per measurement: ``rep``, ``workload``, ``stack``,
+    Returns one record per measurement: ``rep``, ``round``, ``workload``, ``stack``,
     ``values`` (or ``error``), ``foreign`` (the CPU share of other
     processes), ``retries`` and ``seconds`` (its wall time, retries
     included).
@@ -429,26 +432,42 @@ def runSuite(
     for rep in range(reps):
         for workload in workloads:
             params = paramsFor(workload, quick)
-            for stack in stacks:
-                started = time.monotonic()
-                record: dict[str, Any] = {"rep": rep, "workload": workload, "stack": stack.name}
-                for attempt in range(retries + 1):
-                    record.pop("error", None)
-                    try:
-                        record["values"], foreign = runOne(
-                            stack, workload, params, timeout, profile
-                        )
-                    except RunError as e:
-                        record.pop("values", None)
-                        record["error"] = str(e)
-                        break
-                    record["foreign"] = round(foreign, 3)
-                    record["retries"] = attempt
-                    if foreign <= busy:
-                        break
-                    time.sleep(1.0)
-                record["seconds"] = round(time.monotonic() - started, 2)
-                runs.append(record)
-                if progress is not None:
-                    progress(record)
+            for roundNo in range(roundsFor(workload, quick, rounds)):
+                for stack in stacks:
+                    runs.append(
+                        _measure(stack, workload, params, rep, roundNo, timeout, retries, busy, profile)
+                    )
+                    if progress is not None:
+                        progress(runs[-1])
     return runs
+
+
+def _measure(
+    stack: Stack,
+    workload: str,
+    params: dict[str, Any],
+    rep: int,
+    roundNo: int,
+    timeout: float,
+    retries: int,
+    busy: float,
+    profile: Path | None,
+) -> dict[str, Any]:
+    """One measurement's record (see :func:`runSuite`), retaken while disturbed."""
+    started = time.monotonic()
+    record: dict[str, Any] = {"rep": rep, "round": roundNo, "workload": workload, "stack": stack.name}
+    for attempt in range(retries + 1):
+        record.pop("error", None)
+        try:
+            record["values"], foreign = runOne(stack, workload, params, timeout, profile)
+        except RunError as e:
+            record.pop("values", None)
+            record["error"] = str(e)
+            break
+        record["foreign"] = round(foreign, 3)
+        record["retries"] = attempt
+        if foreign <= busy:
+            break
+        time.sleep(1.0)
+    record["seconds"] = round(time.monotonic() - started, 2)
+    return record

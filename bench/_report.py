@@ -2,7 +2,8 @@
 From measurements to figures: medians, ranges, ratios to raw Twisted, targets.
 
 A ratio is a stack's value divided by raw Twisted's value *in the same
-repetition*; the tables give the median of those ratios and their range.
+sample* (one round of one repetition, every stack measured in turn); the
+tables give the median of those ratios and their range.
 For memory (lower is better) the ratio is read the other way round: 2.0
 means twice raw Twisted's memory.
 """
@@ -34,28 +35,34 @@ def _metricId(metric: Metric) -> str:
     return f"{metric.workload}.{metric.key}"
 
 
+def _sample(run: dict[str, Any]) -> tuple[int, int]:
+    """Which sample a measurement belongs to: its repetition and its round in it."""
+    return run["rep"], run.get("round", 0)
+
+
 def summarize(runs: list[dict[str, Any]], stacks: list[str]) -> dict[str, Any]:
     """
     Per metric and stack: ``values``, ``median``, ``min``, ``max``, and the
-    per-repetition ``ratios`` with their ``ratioMedian``, ``ratioMin``, ``ratioMax``.
+    per-sample ``ratios`` with their ``ratioMedian``, ``ratioMin``, ``ratioMax``
+    (a sample: one round of one repetition, every stack measured in turn).
     """
-    byKey: dict[tuple[str, str, int], dict[str, float]] = {}
+    byKey: dict[tuple[str, str, tuple[int, int]], dict[str, float]] = {}
     for run in runs:
         if "values" in run:
-            byKey[(run["workload"], run["stack"], run["rep"])] = run["values"]
-    reps = sorted({run["rep"] for run in runs})
+            byKey[(run["workload"], run["stack"], _sample(run))] = run["values"]
+    samples = sorted({_sample(run) for run in runs})
     summary: dict[str, Any] = {}
     for metric in METRICS:
         perStack: dict[str, Any] = {}
         for stack in stacks:
             values: list[float] = []
             ratios: list[float] = []
-            for rep in reps:
-                mine = byKey.get((metric.workload, stack, rep), {}).get(metric.key)
+            for sample in samples:
+                mine = byKey.get((metric.workload, stack, sample), {}).get(metric.key)
                 if mine is None:
                     continue
                 values.append(mine)
-                base = byKey.get((metric.workload, BASELINE, rep), {}).get(metric.key)
+                base = byKey.get((metric.workload, BASELINE, sample), {}).get(metric.key)
                 if base:
                     ratios.append(mine / base)
             entry: dict[str, Any] = {"values": values, "ratios": ratios}
@@ -137,10 +144,28 @@ def _bound(bound: list[Any] | None, unit: str = "") -> str:
     return f"{op} {bound[1]}{(' ' + unit) if unit else ''}"
 
 
+def _roundsPerWorkload(result: dict[str, Any]) -> dict[str, int]:
+    """How many rounds each repetition gave each workload."""
+    rounds: dict[str, int] = {}
+    for run in result["runs"]:
+        rounds[run["workload"]] = max(rounds.get(run["workload"], 1), run.get("round", 0) + 1)
+    return rounds
+
+
+def _where(run: dict[str, Any], rounds: dict[str, int]) -> str:
+    """Which measurement ``run`` was: repetition, round (if several), workload, stack."""
+    place = f"repetition {run['rep'] + 1}"
+    if rounds.get(run["workload"], 1) > 1:
+        place += f" round {run.get('round', 0) + 1}"
+    return f"{place}, {run['workload']}, {run['stack']}"
+
+
 def markdown(result: dict[str, Any]) -> str:
     """The whole report as Markdown: machine, command, one table per figure, targets."""
     facts = result["machine"]
     stacks: list[dict[str, Any]] = result["stacks"]
+    rounds = _roundsPerWorkload(result)
+    several = ", ".join(f"{w} {n}" for w, n in rounds.items() if n > 1)
     summary = result["summary"]
     lines = [
         "## Machine",
@@ -150,7 +175,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"uvloop {facts['uvloop']}, Node {facts['node']}",
         f"- nodenet {facts['nodenet']} from `{facts['nodenetPath']}` (commit {facts['commit']}"
         f"{', with uncommitted changes in src/' if facts.get('srcChanged') else ''})",
-        f"- {facts['date']}; {result['reps']} repetition(s){', quick' if result['quick'] else ''}; "
+        f"- {facts['date']}; {result['reps']} repetition(s)"
+        f"{f' (rounds per repetition: {several})' if several else ''}"
+        f"{', quick' if result['quick'] else ''}; "
         f"{result['seconds']:.0f} s in all; load average {facts.get('loadAverage', 0):.2f} at the end",
         "",
         f"Command: `{result['command']}`",
@@ -161,8 +188,9 @@ def markdown(result: dict[str, Any]) -> str:
             lines.append(f"- skipped `{name}`: {reason}")
         lines.append("")
     lines += [
-        "Each cell: median over the repetitions, then min–max; \"× Twisted\" is the",
-        "median of the per-repetition ratios to raw Twisted (min–max).",
+        "Each cell: median over the samples (one per round of each repetition), then",
+        "min–max; \"× Twisted\" is the median of the per-sample ratios to raw Twisted",
+        "(min–max).",
         "",
     ]
     for metric in METRICS:
@@ -207,8 +235,7 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["### Measurements disturbed by other processes (after retries)", ""]
         for run in disturbed:
             lines.append(
-                f"- repetition {run['rep'] + 1}, {run['workload']}, {run['stack']}: "
-                f"others used {run['foreign']:.0%} of the CPU"
+                f"- {_where(run, rounds)}: others used {run['foreign']:.0%} of the CPU"
             )
         lines.append("")
     errors = [run for run in result["runs"] if "error" in run]
@@ -216,7 +243,7 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["### Failed measurements", ""]
         for run in errors:
             lines.append(
-                f"- repetition {run['rep'] + 1}, {run['workload']}, {run['stack']}: {run['error']}"
+                f"- {_where(run, rounds)}: {run['error']}"
             )
         lines.append("")
     return "\n".join(lines)

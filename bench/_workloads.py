@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FULL", "QUICK", "WORKLOADS", "METRICS", "Metric", "paramsFor"]
+__all__ = ["FULL", "QUICK", "ROUNDS", "WORKLOADS", "METRICS", "Metric", "paramsFor", "roundsFor"]
 
 #: Workload names, in the order a repetition runs them.
 WORKLOADS = ["bulk", "pingpong", "pingpong-1core", "pipelined", "connections"]
@@ -54,6 +54,23 @@ QUICK: dict[str, dict[str, Any]] = {
     "pipelined": {"connections": 4, "messages": 200, "size": 1024, "window": 16},
     "connections": {"count": 100, "settle": 0.05},
 }
+
+
+#: Rounds per repetition: how many times a repetition measures a workload,
+#: every stack in turn each time.  ``bulk`` and ``connections`` take under
+#: a second a measurement, and on a shared virtual machine one such
+#: measurement can be far off the next (raw Twisted alone has ranged over
+#: 1,600-4,700 MB/s and 40,000-78,000 accepts/s); more samples of them make
+#: their medians steady for a few seconds each.  The others run for
+#: seconds and vary less.
+ROUNDS: dict[str, int] = {"bulk": 4, "connections": 4}
+
+
+def roundsFor(workload: str, quick: bool, rounds: int | None = None) -> int:
+    """Rounds of ``workload`` per repetition (``rounds`` overrides the default of the short ones)."""
+    if workload not in ROUNDS or quick:
+        return 1
+    return ROUNDS[workload] if rounds is None else rounds
 
 
 def paramsFor(workload: str, quick: bool) -> dict[str, Any]:

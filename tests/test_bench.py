@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import _report  # noqa: E402
+from bench import _harness, _report  # noqa: E402
 from bench._harness import STACKS, unavailable  # noqa: E402
-from bench._workloads import METRICS, WORKLOADS  # noqa: E402
+from bench._workloads import METRICS, WORKLOADS, roundsFor  # noqa: E402
 
 
-def _run(rep: int, workload: str, stack: str, **values: float) -> dict[str, Any]:
-    return {"rep": rep, "workload": workload, "stack": stack, "values": values}
+def _run(rep: int, workload: str, stack: str, round: int = 0, **values: float) -> dict[str, Any]:
+    return {"rep": rep, "round": round, "workload": workload, "stack": stack, "values": values}
 
 
 class ReportTests(SynchronousTestCase):
@@ -58,6 +58,56 @@ class ReportTests(SynchronousTestCase):
                 "ratioMax": 1.0,
             },
             entry,
+        )
+
+    def test_ratiosAreTakenWithinARound(self) -> None:
+        """
+        The rounds of one repetition are samples of their own: each ratio
+        divides by raw Twisted's value of the same round of the same repetition.
+        """
+        runs = [
+            _run(0, "connections", "twisted", 0, aps=100.0),
+            _run(0, "connections", "nodenet", 0, aps=90.0),
+            _run(0, "connections", "twisted", 1, aps=50.0),
+            _run(0, "connections", "nodenet", 1, aps=40.0),
+            _run(1, "connections", "twisted", 0, aps=80.0),
+            _run(1, "connections", "nodenet", 0, aps=80.0),
+        ]
+        entry = _report.summarize(runs, ["twisted", "nodenet"])["connections.aps"]["nodenet"]
+        self.assertEqual(
+            ([90.0, 40.0, 80.0], [0.9, 0.8, 1.0], 0.9),
+            (entry["values"], entry["ratios"], entry["ratioMedian"]),
+        )
+
+    def test_failuresNameTheirRound(self) -> None:
+        """The report says how many rounds each repetition had, and which round failed."""
+        runs = [
+            _run(0, "bulk", "twisted", 0, mbps=1000.0),
+            {"rep": 0, "round": 1, "workload": "bulk", "stack": "twisted", "error": "timed out"},
+            _run(0, "pipelined", "twisted", 0, mps=100.0),
+        ]
+        result = {
+            "machine": dict.fromkeys(
+                ("cores", "cpu", "memoryGiB", "system", "python", "implementation", "twisted")
+                + ("uvloop", "node", "nodenet", "nodenetPath", "commit", "date"),
+                "x",
+            ),
+            "stacks": [{"name": "twisted"}],
+            "summary": _report.summarize(runs, ["twisted"]),
+            "reps": 1,
+            "quick": False,
+            "seconds": 1.0,
+            "command": "python -m bench",
+            "targets": [],
+            "runs": runs,
+        }
+        text = _report.markdown(result)
+        self.assertEqual(
+            (True, True),
+            (
+                "1 repetition(s) (rounds per repetition: bulk 2);" in text,
+                "- repetition 1 round 2, bulk, twisted: timed out" in text,
+            ),
         )
 
     def test_missingMeasurementsAreLeftOut(self) -> None:
@@ -107,6 +157,51 @@ class ReportTests(SynchronousTestCase):
                 ("connections", "kibPerConn", "streams", True),
             ],
             [(c["workload"], c["key"], c.get("versus"), c["met"]) for c in checks],
+        )
+
+
+class RoundsTests(SynchronousTestCase):
+    """The short workloads are measured several times a repetition, stacks interleaved."""
+
+    def test_roundsFor(self) -> None:
+        """bulk and connections get 4 rounds (or what is asked); the rest, and --quick, one."""
+        self.assertEqual(
+            [4, 4, 1, 1, 7, 1, 1],
+            [
+                roundsFor("bulk", False),
+                roundsFor("connections", False),
+                roundsFor("pingpong", False),
+                roundsFor("pipelined", False),
+                roundsFor("bulk", False, 7),
+                roundsFor("pipelined", False, 7),
+                roundsFor("connections", True),
+            ],
+        )
+
+    def test_interleaved(self) -> None:
+        """Each round measures every stack in turn (A B A B), before the next workload."""
+        measured: list[tuple[str, str]] = []
+
+        def runOne(stack: Any, workload: str, *args: Any) -> tuple[dict[str, float], float]:
+            measured.append((workload, stack.name))
+            return {"x": 1.0}, 0.0
+
+        self.patch(_harness, "runOne", runOne)
+        stacks = [s for s in STACKS if s.name in ("twisted", "nodenet")]
+        runs = _harness.runSuite(stacks, ["bulk", "pipelined"], 1, False, 1.0, rounds=2)
+        self.assertEqual(
+            (
+                [
+                    ("bulk", "twisted"),
+                    ("bulk", "nodenet"),
+                    ("bulk", "twisted"),
+                    ("bulk", "nodenet"),
+                    ("pipelined", "twisted"),
+                    ("pipelined", "nodenet"),
+                ],
+                [(0, 0), (0, 0), (0, 1), (0, 1), (0, 0), (0, 0)],
+            ),
+            (measured, [(r["rep"], r["round"]) for r in runs]),
         )
 
 
