@@ -500,7 +500,7 @@ class Server(EventEmitter):
         self._connections += 1
         self._sockets.add(socket)
         try:
-            self.emit("connection", socket)
+            socket._emitGathering(self, "connection", socket)
         except BaseException as e:
             socket._listenerError(e)
 

@@ -201,6 +201,13 @@ _PER_CONNECTION_DEFAULTS = (
 )
 
 
+#: The most that a socket's listeners' writes are gathered into before it
+#: is sent (see Socket._emitGathering): a sender writing Node's usual 64 KiB
+#: chunks back to back makes half the send() calls, and the kernel half the
+#: short segments that end each one.
+_GATHER_LIMIT = 128 * 1024
+
+
 class Socket(EventEmitter):
     """
     Node's ``net.Socket`` (also ``net.Stream``): a duplex TCP or unix socket.
@@ -930,7 +937,7 @@ class Socket(EventEmitter):
         if adopted:
             return
         try:
-            self.emit("connect")
+            self._emitGathering(self, "connect")
             self._flushPending()
             if self._ending and not self._destroyed:
                 self._final()
@@ -1050,6 +1057,25 @@ class Socket(EventEmitter):
             self._listenerError(e)
         if self._sched._ticks:
             self._sched.drainTicks()
+
+    def _emitGathering(self, emitter: EventEmitter, event: str, *args: Any) -> None:
+        """
+        ``emitter.emit(event, *args)``, gathering what the listeners write to
+        this socket and sending it in one syscall when they return, as
+        ``_onData`` does for ``'data'``: for ``'connect'``, ``'connection'``
+        and ``'drain'``, where programs write their greeting or their next
+        chunks.  Nothing else runs before it is sent, so the peer cannot tell.
+        """
+        if self._gathering:
+            emitter.emit(event, *args)
+            return
+        self._gathering = True
+        try:
+            emitter.emit(event, *args)
+        finally:
+            self._gathering = False
+            if self._gatheredLength or self._flushCallbacks:
+                self._afterGather()
 
     def _scheduleFlow(self) -> None:
         if not self._flowScheduled:
@@ -1414,7 +1440,7 @@ class Socket(EventEmitter):
                 else:
                     gathered.append(data)  # type: ignore[union-attr]
                 self._gatheredLength += len(data)
-                if self._gatheredLength < self._hwm:
+                if self._gatheredLength < _GATHER_LIMIT:
                     return False
                 return self._flushGathered()
             sent = transport.writeSomeData(data)
@@ -1466,7 +1492,7 @@ class Socket(EventEmitter):
 
     def _emitDrain(self) -> None:
         if not self._needDrain and not self._destroyed:
-            self._safeEmit("drain")
+            self._safeCall(self._emitGathering, self, "drain")
 
     def _onTransportPaused(self) -> None:
         tls = self._tls
@@ -1498,7 +1524,7 @@ class Socket(EventEmitter):
         if self._needDrain:
             self._needDrain = False
             self._updateActive()
-            self._safeEmit("drain")
+            self._safeCall(self._emitGathering, self, "drain")
         # As Node's afterWrite: 'drain' first, then the callbacks of the
         # writes that completed.
         for cb, _ in waiting:
