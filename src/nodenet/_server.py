@@ -499,10 +499,17 @@ class Server(EventEmitter):
         """Count a newly accepted ``socket`` and emit ``'connection'``."""
         self._connections += 1
         self._sockets.add(socket)
+        # Socket._emitGathering, written out: every accepted connection
+        # comes through, and the call would cost it a thousand instructions.
+        socket._gathering = True
         try:
-            socket._emitGathering(self, "connection", socket)
+            self.emit("connection", socket)
         except BaseException as e:
             socket._listenerError(e)
+        finally:
+            socket._gathering = False
+            if socket._gatheredLength or socket._flushCallbacks:
+                socket._afterGather()
 
     def _onAccepted(self, handle: NodeProtocol) -> None:
         """

@@ -937,7 +937,7 @@ class Socket(EventEmitter):
         if adopted:
             return
         try:
-            self._emitGathering(self, "connect")
+            self._emitGathering("connect")
             self._flushPending()
             if self._ending and not self._destroyed:
                 self._final()
@@ -1058,24 +1058,24 @@ class Socket(EventEmitter):
         if self._sched._ticks:
             self._sched.drainTicks()
 
-    def _emitGathering(self, emitter: EventEmitter, event: str, *args: Any) -> None:
+    def _emitGathering(self, event: str) -> None:
         """
-        ``emitter.emit(event, *args)``, gathering what the listeners write to
-        this socket and sending it in one syscall when they return, as
-        ``_onData`` does for ``'data'``: for ``'connect'``, ``'connection'``
-        and ``'drain'``, where programs write their greeting or their next
-        chunks.  Nothing else runs before it is sent, so the peer cannot tell.
+        ``emit(event)``, gathering what the listeners write to this socket
+        and sending it in one syscall when they return, as ``_onData`` does
+        for ``'data'``: for ``'connect'`` and ``'drain'`` (and the server's
+        ``'connection'``), where programs write their greeting or their next
+        chunks.  Nothing else runs before it is sent, so the peer cannot
+        tell.  (``Server._serve`` writes it out for ``'connection'``.)
         """
-        if self._gathering:
-            emitter.emit(event, *args)
-            return
+        outer = not self._gathering
         self._gathering = True
         try:
-            emitter.emit(event, *args)
+            self.emit(event)
         finally:
-            self._gathering = False
-            if self._gatheredLength or self._flushCallbacks:
-                self._afterGather()
+            if outer:
+                self._gathering = False
+                if self._gatheredLength or self._flushCallbacks:
+                    self._afterGather()
 
     def _scheduleFlow(self) -> None:
         if not self._flowScheduled:
@@ -1492,7 +1492,7 @@ class Socket(EventEmitter):
 
     def _emitDrain(self) -> None:
         if not self._needDrain and not self._destroyed:
-            self._safeCall(self._emitGathering, self, "drain")
+            self._safeCall(self._emitGathering, "drain")
 
     def _onTransportPaused(self) -> None:
         tls = self._tls
@@ -1524,7 +1524,7 @@ class Socket(EventEmitter):
         if self._needDrain:
             self._needDrain = False
             self._updateActive()
-            self._safeCall(self._emitGathering, self, "drain")
+            self._safeCall(self._emitGathering, "drain")
         # As Node's afterWrite: 'drain' first, then the callbacks of the
         # writes that completed.
         for cb, _ in waiting:
