@@ -16,6 +16,7 @@ from typing import Any
 from twisted.internet.defer import Deferred
 
 import nodenet as net
+from nodenet.timers import nextTick
 
 from .test_loopback import LoopbackTestCase, nextEvent
 
@@ -54,7 +55,9 @@ class GatherTests(LoopbackTestCase):
     async def test_connection(self) -> None:
         """
         Three writes in a ``'connection'`` listener leave in one send; each
-        returned ``True``, and their callbacks run once it is sent, in order.
+        returned ``True``, and their callbacks run in order, before a
+        ``nextTick`` queued after them (as Node calls back writes the
+        kernel took at once).
         """
         log: list[Any] = []
 
@@ -64,6 +67,7 @@ class GatherTests(LoopbackTestCase):
             for part in (b"one,", b"two,", b"three"):
                 log.append(socket.write(part, lambda err, part=part: log.append((part, err))))
             log.append(list(sizes))  # nothing sent yet
+            nextTick(log.append, "tick")
             socket.end()
 
         server, _, _ = await self.listening(0, "127.0.0.1")
@@ -74,19 +78,30 @@ class GatherTests(LoopbackTestCase):
         self.assertEqual(
             (
                 b"one,two,three",
-                [True, True, True, [], (b"one,", None), (b"two,", None), (b"three", None)],
+                [True, True, True, [], (b"one,", None), (b"two,", None), (b"three", None), "tick"],
                 [13],
             ),
             (data, log, sizes),
         )
 
     async def test_data(self) -> None:
-        """A reply made of three writes in a ``'data'`` listener leaves in one send."""
+        """
+        A reply made of three writes in a ``'data'`` listener leaves in one
+        send; the callbacks run before a ``nextTick`` queued after them.
+        """
         sent: list[Any] = []
+        log: list[str] = []
 
         def onConnection(socket: Any) -> None:
             sent.append(spy(socket))
-            socket.on("data", lambda chunk: [socket.write(b"<"), socket.write(chunk), socket.write(b">")])
+
+            def onData(chunk: bytes) -> None:
+                socket.write(b"<", lambda err: log.append("<"))
+                socket.write(chunk, lambda err: log.append("chunk"))
+                socket.write(b">", lambda err: log.append(">"))
+                nextTick(log.append, "tick")
+
+            socket.on("data", onData)
             socket.on("end", socket.end)
 
         server, _, _ = await self.listening(0, "127.0.0.1")
@@ -94,7 +109,9 @@ class GatherTests(LoopbackTestCase):
         client, _ = self.connect(server.address()["port"], "127.0.0.1", events=())
         data = received(client)
         client.end(b"ping")
-        self.assertEqual((b"<ping>", [6]), (await data, sent[0]))
+        self.assertEqual(
+            (b"<ping>", [6], ["<", "chunk", ">", "tick"]), (await data, sent[0], log)
+        )
 
     async def test_connect(self) -> None:
         """Writes in a client's ``'connect'`` listeners leave in one send."""

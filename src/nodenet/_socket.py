@@ -1277,8 +1277,12 @@ class Socket(EventEmitter):
             held = self._send(data)
             self._bytesWritten += len(data)
         if cb is not None:
-            if held or self._flushCallbacks or self._gathering:
+            if held or self._flushCallbacks:
                 self._awaitFlush(cb, transport)
+            elif self._gathering:
+                # Node calls back a write the kernel took at once in the next
+                # tick queued after it: keep that place for this one.
+                self._sched.nextTick(self._gatheredWritten, cb)
             else:
                 self._sched.nextTick(cb, None)
         if self._timer is not None:
@@ -1290,6 +1294,19 @@ class Socket(EventEmitter):
             self._owedDrain(transport)
             return False
         return True
+
+    def _gatheredWritten(self, cb: _Callback) -> None:
+        """
+        The callback of a write a listener made while its writes were
+        gathered, in Node's order: by now what was gathered went to the
+        kernel, unless the kernel took only part of it, and then the
+        callback waits for the rest.
+        """
+        transport = self._transport
+        if self._flushCallbacks or (transport is not None and queuedBytes(transport)):
+            self._awaitFlush(cb, transport)
+        else:
+            cb(None)
 
     def _awaitFlush(self, cb: _Callback, transport: Any) -> None:
         """
