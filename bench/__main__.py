@@ -163,7 +163,6 @@ def main(argv: list[str]) -> int:
         "command": "python -m bench " + shlex.join(argv) if argv else "python -m bench",
         "quick": args.quick,
         "reps": reps,
-        "rounds": args.rounds,
         "seconds": time.monotonic() - started,
         "machine": machineFacts(),
         "params": QUICK if args.quick else FULL,
