@@ -413,18 +413,25 @@ class AddressTests(LoopbackTestCase):
 
     async def test_ipv6Only(self) -> None:
         """
-        ``listen({'port': 0, 'host': '::', 'ipv6Only': True})`` leaves the
-        same port free on 127.0.0.1: a second server listens there.
+        ``listen({'port': port, 'host': '::', 'ipv6Only': True})`` takes a
+        port a server on 127.0.0.1 already listens on, where a dual-stack
+        ``'::'`` gets ``EADDRINUSE`` (as in Node).
+
+        The IPv4 server listens first, so the kernel picks a port that is
+        free for IPv4: picked for an IPv6-only socket, the port could be
+        one another process listens on over IPv4.
         """
-        v6, _, _ = await self.listening({"port": 0, "host": "::", "ipv6Only": True})
-        address = v6.address()
-        port = address["port"]
-        v4, _, _ = await self.listening(port, "127.0.0.1")
-        v4address = v4.address()
-        await self.closeServer(v4)
+        v4, _, _ = await self.listening(0, "127.0.0.1")
+        port = v4.address()["port"]
+        dual, dualTrace, _ = self.server()
+        dual.listen({"port": port, "host": "::"})
+        (error,) = await nextEvent(dual, "error")
+        v6, _, _ = await self.listening({"port": port, "host": "::", "ipv6Only": True})
+        v6address = v6.address()
         await self.closeServer(v6)
-        self.assertEqual(address, {"address": "::", "family": "IPv6", "port": port})
-        self.assertEqual(v4address, {"address": "127.0.0.1", "family": "IPv4", "port": port})
+        await self.closeServer(v4)
+        self.assertEqual((error.code, dualTrace.names(), dual.listening), ("EADDRINUSE", ["error"], False))
+        self.assertEqual(v6address, {"address": "::", "family": "IPv6", "port": port})
 
     async def test_unconnectedSocketHasNoAddresses(self) -> None:
         """A socket that never connected has no addresses and ``address() == {}``."""
