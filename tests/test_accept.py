@@ -23,6 +23,7 @@ from twisted.trial.unittest import SynchronousTestCase
 import nodenet as net
 from nodenet._protocol import NodeProtocol
 from nodenet._socket import Socket
+from nodenet.errors import NodeError
 from nodenet.events import EventEmitter
 
 from .test_events import _captureWarnings
@@ -302,4 +303,42 @@ class ServerPropertiesTests(SynchronousTestCase):
             net.createServer({"keepAliveInitialDelay": d}, reactor=Clock()).keepAliveInitialDelay
             for d in [*delays, math.nan, math.inf]
         ]
+        self.assertEqual(expected, actual)
+
+    def test_highWaterMark(self) -> None:
+        """
+        ``highWaterMark`` reads back as Node's, and a value Node takes but
+        then throws about at every accept (a fraction, NaN, Infinity:
+        ``new Socket()`` refuses it, from the accept callback, which ends
+        the process) raises that same error from ``createServer()``.
+        """
+        node = shutil.which("node")
+        if node is None:
+            self.skipTest("node is not installed: Node is the reference")
+        values: dict[str, Any] = {
+            "16384": 16384, "0": 0, "-1": -1, "-Infinity": -math.inf, "2**40": 2**40,
+            "1.5": 1.5, "100000.7": 100000.7, "NaN": math.nan, "Infinity": math.inf,
+            "true": True, "'1'": "1",
+        }
+        # Node's accept makes its socket as this does (lib/net.js, onconnection).
+        script = (
+            "const net = require('net');"
+            "const fail = (e) => ({name: e.name, code: e.code, message: e.message});"
+            f"console.log(JSON.stringify([{', '.join(values)}].map((v) => {{"
+            "  let s; try { s = net.createServer({highWaterMark: v}); } catch (e) { return fail(e); }"
+            "  const hwm = s.highWaterMark;"
+            "  try { new net.Socket({readableHighWaterMark: hwm, writableHighWaterMark: hwm}); }"
+            "  catch (e) { return fail(e); }"
+            "  return {highWaterMark: hwm};"
+            "})))"
+        )
+        expected = json.loads(subprocess.run([node, "-e", script], capture_output=True, check=True).stdout)
+        actual: list[dict[str, Any]] = []
+        for v in values.values():
+            try:
+                server = net.createServer({"highWaterMark": v}, reactor=Clock())
+            except NodeError as e:
+                actual.append({"name": e.name, "code": e.code, "message": str(e)})
+            else:
+                actual.append({"highWaterMark": server.highWaterMark})
         self.assertEqual(expected, actual)

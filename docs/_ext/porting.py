@@ -316,7 +316,9 @@ for _name in ("allowHalfOpen", "pauseOnConnect", "noDelay", "keepAlive", "keepAl
 serverOptions = _section("net.Server options", "net.Server options", "nodenet.createServer",
                          "options")
 serverOptions.option("allowHalfOpen", True)
-serverOptions.option("highWaterMark", True)
+serverOptions.option("highWaterMark", True, "a fraction, NaN or Infinity raises Node's "
+                     "``ERR_INVALID_ARG_VALUE`` from ``createServer()``; Node takes it and "
+                     "throws that at the first accept, ending the process")
 serverOptions.option("keepAlive", True)
 serverOptions.option("keepAliveInitialDelay", True, "milliseconds, applied in whole seconds")
 serverOptions.option("noDelay", True)

@@ -12,7 +12,6 @@ reaches zero (and Twisted has let go of the port).
 from __future__ import annotations
 
 import errno as _errno
-import math
 import os
 import socket as _stdsocket
 from collections.abc import Callable
@@ -120,6 +119,11 @@ class Server(EventEmitter):
         highWaterMark = opts.get("highWaterMark")
         if highWaterMark is not None:
             validateNumber(highWaterMark, "options.highWaterMark")
+            if not highWaterMark < 0 and not float(highWaterMark).is_integer():
+                # Node takes a fraction, NaN or Infinity here and then throws
+                # this at every accept, from its accept callback, which ends
+                # the process: nodenet raises it here, where it was passed.
+                raise invalidArgValue("options.readableHighWaterMark", highWaterMark)
         self._reactor = getReactor(reactor)
         self._sched = schedulerFor(self._reactor)
         #: The ``allowHalfOpen`` option, given to every accepted socket: when
@@ -146,13 +150,9 @@ class Server(EventEmitter):
         )
         #: The ``highWaterMark`` option, in bytes: the read and write buffer
         #: limits of accepted sockets (16384, Node's default, when not given
-        #: or negative; 0 is a limit, as in Node).  Whole bytes: Node keeps
-        #: a fraction here and drops it in the sockets, and a non-finite one
-        #: is the default.
+        #: or negative; 0 is a limit, as in Node).
         self.highWaterMark: int = (
-            int(highWaterMark)
-            if highWaterMark is not None and math.isfinite(highWaterMark) and highWaterMark >= 0
-            else 16384
+            int(highWaterMark) if highWaterMark is not None and highWaterMark >= 0 else 16384
         )
         #: Node's ``maxConnections``: once this many connections are open, a
         #: new one is closed as it arrives and ``'drop'`` is emitted.
