@@ -65,6 +65,8 @@ from typing import Any
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SkipTest, SynchronousTestCase
 
+from .ports import freePort
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 EXTENSIONS = DOCS / "_ext"
@@ -87,13 +89,6 @@ def environment() -> dict[str, str]:
     )
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def freePort() -> int:
-    """A port nothing listens on right now."""
-    with stdsocket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def normalized(text: str) -> str:

@@ -9,7 +9,6 @@ over loopback by a nodenet client (or by the example client).
 from __future__ import annotations
 
 import os
-import socket as stdsocket
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,17 +19,10 @@ from twisted.trial.unittest import TestCase
 
 import nodenet as net
 
-from .ports import holdDefaultPort
+from .ports import freePort, holdDefaultPort
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-
-
-def freePort() -> int:
-    """A port nothing listens on right now."""
-    with stdsocket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class _Process(protocol.ProcessProtocol):
