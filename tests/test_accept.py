@@ -312,19 +312,33 @@ class ServerPropertiesTests(SynchronousTestCase):
         ``new Socket()`` refuses it, from the accept callback, which ends
         the process) raises that same error from ``createServer()``.
         """
+        actual: list[dict[str, Any]] = []
+        for v in _HWM_VALUES.values():
+            try:
+                server = net.createServer({"highWaterMark": v}, reactor=Clock())
+            except NodeError as e:
+                actual.append({"name": e.name, "code": e.code, "message": str(e)})
+            else:
+                actual.append({"highWaterMark": server.highWaterMark})
+        self.assertEqual(_HWM_NODE, actual)
+        # An int too large for a float (JavaScript has none) is whole: a limit.
+        huge = 10**400
+        self.assertEqual(
+            (huge, huge),
+            (net.createServer({"highWaterMark": huge}, reactor=Clock()).highWaterMark,
+             Socket({"highWaterMark": huge}, reactor=Clock()).readableHighWaterMark),
+        )
+
+    def test_highWaterMarkIsNodes(self) -> None:
+        """``_HWM_NODE`` is what node answers (createServer, then the socket its accept makes)."""
         node = shutil.which("node")
         if node is None:
-            self.skipTest("node is not installed: Node is the reference")
-        values: dict[str, Any] = {
-            "16384": 16384, "0": 0, "-1": -1, "-Infinity": -math.inf, "2**40": 2**40,
-            "1.5": 1.5, "100000.7": 100000.7, "NaN": math.nan, "Infinity": math.inf,
-            "true": True, "'1'": "1",
-        }
+            self.skipTest("node is not installed: nothing to compare _HWM_NODE with")
         # Node's accept makes its socket as this does (lib/net.js, onconnection).
         script = (
             "const net = require('net');"
             "const fail = (e) => ({name: e.name, code: e.code, message: e.message});"
-            f"console.log(JSON.stringify([{', '.join(values)}].map((v) => {{"
+            f"console.log(JSON.stringify([{', '.join(_HWM_VALUES)}].map((v) => {{"
             "  let s; try { s = net.createServer({highWaterMark: v}); } catch (e) { return fail(e); }"
             "  const hwm = s.highWaterMark;"
             "  try { new net.Socket({readableHighWaterMark: hwm, writableHighWaterMark: hwm}); }"
@@ -332,13 +346,37 @@ class ServerPropertiesTests(SynchronousTestCase):
             "  return {highWaterMark: hwm};"
             "})))"
         )
-        expected = json.loads(subprocess.run([node, "-e", script], capture_output=True, check=True).stdout)
-        actual: list[dict[str, Any]] = []
-        for v in values.values():
-            try:
-                server = net.createServer({"highWaterMark": v}, reactor=Clock())
-            except NodeError as e:
-                actual.append({"name": e.name, "code": e.code, "message": str(e)})
-            else:
-                actual.append({"highWaterMark": server.highWaterMark})
-        self.assertEqual(expected, actual)
+        answers = json.loads(subprocess.run([node, "-e", script], capture_output=True, check=True).stdout)
+        self.assertEqual(_HWM_NODE, answers)
+
+
+#: Server ``highWaterMark`` values, as JavaScript spells them and in Python.
+_HWM_VALUES: dict[str, Any] = {
+    "16384": 16384, "0": 0, "-1": -1, "-Infinity": -math.inf, "2**40": 2**40,
+    "1.5": 1.5, "100000.7": 100000.7, "NaN": math.nan, "Infinity": math.inf,
+    "true": True, "'1'": "1",
+}
+
+
+def _invalid(shown: str) -> dict[str, str]:
+    return {
+        "name": "TypeError", "code": "ERR_INVALID_ARG_VALUE",
+        "message": f"The property 'options.readableHighWaterMark' is invalid. Received {shown}",
+    }
+
+
+def _wrongType(shown: str) -> dict[str, str]:
+    return {
+        "name": "TypeError", "code": "ERR_INVALID_ARG_TYPE",
+        "message": f'The "options.highWaterMark" property must be of type number. Received {shown}',
+    }
+
+
+#: node v20's answer for each of ``_HWM_VALUES``: the server's
+#: ``highWaterMark``, or the error of ``createServer()`` or of its first accept.
+_HWM_NODE: list[dict[str, Any]] = [
+    {"highWaterMark": 16384}, {"highWaterMark": 0}, {"highWaterMark": 16384},
+    {"highWaterMark": 16384}, {"highWaterMark": 2**40},
+    _invalid("1.5"), _invalid("100000.7"), _invalid("NaN"), _invalid("Infinity"),
+    _wrongType("type boolean (true)"), _wrongType("type string ('1')"),
+]

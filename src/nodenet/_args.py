@@ -58,6 +58,14 @@ def isNumber(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def isFraction(value: object) -> bool:
+    """
+    A number that is not a whole one: a fractional ``float``, NaN or
+    ±Infinity.  An ``int`` never is, however large (no float conversion).
+    """
+    return isinstance(value, float) and not value.is_integer()
+
+
 def jsString(value: object) -> str:
     """JavaScript's ``String(value)`` for plain data (an array joins its items with commas)."""
     if isinstance(value, str):
@@ -256,9 +264,7 @@ def validateSocketOptions(options: Mapping[str, Any]) -> None:
         validateNumber(delay, "options.keepAliveInitialDelay")
     highWaterMark = options.get("highWaterMark")
     if highWaterMark is not None and (
-        not isNumber(highWaterMark)
-        or not float(highWaterMark).is_integer()
-        or highWaterMark < 0
+        not isNumber(highWaterMark) or isFraction(highWaterMark) or highWaterMark < 0
     ):
         raise invalidArgValue("options.readableHighWaterMark", highWaterMark)
     fd = options.get("fd")

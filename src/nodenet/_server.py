@@ -24,6 +24,7 @@ from twisted.internet.error import CannotListenError
 from . import _loop
 from ._args import (
     guessHandleType,
+    isFraction,
     isNumber,
     isPipeName,
     jsNumber,
@@ -119,7 +120,7 @@ class Server(EventEmitter):
         highWaterMark = opts.get("highWaterMark")
         if highWaterMark is not None:
             validateNumber(highWaterMark, "options.highWaterMark")
-            if not highWaterMark < 0 and not float(highWaterMark).is_integer():
+            if isFraction(highWaterMark) and not highWaterMark < 0:
                 # Node takes a fraction, NaN or Infinity here and then throws
                 # this at every accept, from its accept callback, which ends
                 # the process: nodenet raises it here, where it was passed.
