@@ -135,8 +135,7 @@ def main(argv: list[str]) -> int:
         if rounds > 1:
             where += f", round {record['round'] + 1}/{rounds}"
         print(
-            f"[{where}] {record['workload']:<15} "
-            f"{record['stack']:<16} "
+            f"[{where}] {record['workload']:<15} {record['stack']:<16} "
             f"{figures}  ({record['seconds']:.1f} s)",
             file=sys.stderr,
             flush=True,

@@ -60,9 +60,9 @@ QUICK: dict[str, dict[str, Any]] = {
 #: every stack in turn each time.  ``bulk`` and ``connections`` take under
 #: a second a measurement, and on a shared virtual machine one such
 #: measurement can be far off the next (raw Twisted alone has ranged over
-#: 1,600-4,700 MB/s and 40,000-78,000 accepts/s); more samples of them make
-#: their medians steady for a few seconds each.  The others run for
-#: seconds and vary less.
+#: 1,300-4,800 MB/s and 42,000-81,000 accepts/s; see docs/performance.md);
+#: more samples of them make their medians steady for a few seconds each.
+#: The others run for seconds and vary less.
 ROUNDS: dict[str, int] = {"bulk": 4, "connections": 4}
 
 
